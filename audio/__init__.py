@@ -1,0 +1,1 @@
+"""Sound in and out: microphone, speaker, WAV files, voice activity. Knows nothing about words."""
