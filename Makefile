@@ -1,0 +1,43 @@
+# Hearth: two commands on a fresh machine, `make demo` and `make test`.
+# Each creates .venv and installs what it needs (Debian packages too, when root).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest bench chat clean system-deps
+
+demo: $(STAMP)
+	$(BIN)/hearth demo
+
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check voice audio intents bench tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+chat: $(STAMP)
+	$(BIN)/hearth chat
+
+system-deps:
+	@bash tools/system-deps.sh
+
+$(STAMP): pyproject.toml tools/system-deps.sh
+	@bash tools/system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,142 @@
+"""The loader: good scripts load, every broken one is reported as file:line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import SMALL, WriteScripts
+
+from voice.errors import ScriptError
+from voice.paths import default_intents_dir
+from voice.script_loader import load_scripts
+
+BROKEN = Path(__file__).parent / "data" / "broken_scripts"
+
+
+def test_small_folder_loads_with_expansions(small_scripts: Path) -> None:
+    scripts = load_scripts([small_scripts])
+    assert set(scripts.intents) >= {"name_feeling", "mantra", "crisis"}
+    # <i_feel> [so] {feeling} [today]: 3 verb forms x 2 x 2 x optional "really" = 24
+    assert len(scripts.expansions["name_feeling"]) == 24
+    assert "i really am feeling so {feeling} today" in scripts.expansions["name_feeling"]
+    assert scripts.lists["feeling"]["tired"].words == ("tired", "exhausted", "worn out")
+    assert "hurt my baby" in scripts.crisis_terms
+    assert scripts.feeling_noun("guilty") == "guilt"
+
+
+def test_yes_and_no_keys_stay_words(small_scripts: Path) -> None:
+    scripts = load_scripts([small_scripts])
+    follow_up = scripts.intents["name_feeling"].follow_up
+    assert follow_up is not None
+    assert follow_up.answers["no"] == "comfort"
+    assert scripts.intents["no"].name == "no"
+
+
+def test_user_folder_overrides_by_intent_name(
+    small_scripts: Path, write_scripts: WriteScripts
+) -> None:
+    user = write_scripts(
+        {"mine.yaml": 'intent: mantra\nphrases: ["my own mantra please"]\nreplies: ["Breathe."]\n'},
+        folder="user",
+    )
+    scripts = load_scripts([small_scripts, user])
+    assert scripts.intents["mantra"].replies == ("Breathe.",)
+    assert scripts.expansions["mantra"] == ("my own mantra please",)
+
+
+def test_default_crisis_terms_survive_an_override(
+    small_scripts: Path, write_scripts: WriteScripts
+) -> None:
+    user = write_scripts(
+        {
+            "crisis.yaml": 'intent: crisis\nphrases: ["i am in danger"]\nreplies: ["Call {crisis_line}."]\n'
+        },
+        folder="user",
+    )
+    scripts = load_scripts([small_scripts, user])
+    assert "kill myself" in scripts.crisis_terms
+
+
+def test_each_broken_file_gives_one_located_error() -> None:
+    with pytest.raises(ScriptError) as caught:
+        load_scripts([default_intents_dir(), BROKEN])
+    errors = [p for p in caught.value.problems if not p.warning]
+    per_file = Counter(p.file.name for p in errors)
+    expected = {p.name for p in BROKEN.glob("*.yaml")} - {"duplicate_a.yaml"}
+    assert per_file == dict.fromkeys(expected, 1), [str(p) for p in errors]
+    for problem in errors:
+        text = str(problem)
+        assert text.startswith(f"{problem.file}:{problem.line}: ")
+        assert problem.line >= 1
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "words"),
+    [
+        ("yaml_syntax.yaml", 3, "double quotes"),
+        ("unknown_key.yaml", 4, "did you mean 'replies'"),
+        ("unknown_list.yaml", 3, "did you mean 'feeling'"),
+        ("unknown_rule.yaml", 3, "unknown rule <no_such_rule>"),
+        ("bad_template.yaml", 3, "add the matching ')'"),
+        ("empty_phrases.yaml", 2, "no sentence"),
+        ("missing_target.yaml", 1, "'no_such_intent', which does not exist"),
+        ("duplicate_b.yaml", 1, "already defined in duplicate_a.yaml:1"),
+        ("bad_placeholder.yaml", 5, "unknown placeholder {name}"),
+        ("nothing_to_say.yaml", 1, "nothing to say"),
+        ("bad_action.yaml", 6, "unknown action 'summarise'"),
+        ("not_a_mapping.yaml", 1, "must be a mapping"),
+        ("empty_file.yaml", 1, "the file is empty"),
+    ],
+)
+def test_broken_file_message(name: str, line: int, words: str) -> None:
+    with pytest.raises(ScriptError) as caught:
+        load_scripts([default_intents_dir(), BROKEN])
+    mine = [p for p in caught.value.problems if p.file.name == name and not p.warning]
+    assert len(mine) == 1
+    assert mine[0].line == line, str(mine[0])
+    assert words in mine[0].message
+
+
+def test_sentence_in_two_intents_is_a_warning(write_scripts: WriteScripts) -> None:
+    files = dict(SMALL)
+    files["comfort.yaml"] = 'intent: comfort\nphrases: ["give me a mantra"]\nreplies: ["Hi."]\n'
+    scripts = load_scripts([write_scripts(files)])
+    warnings = [str(w) for w in scripts.warnings]
+    assert any("'give me a mantra' is also a phrase of" in w for w in warnings), warnings
+
+
+def test_question_in_reply_with_follow_up_is_a_warning(write_scripts: WriteScripts) -> None:
+    files = dict(SMALL)
+    files["guilt_check.yaml"] = """
+        intent: guilt_check
+        phrases: ["is it guilt or sadness"]
+        replies: ["Is it really guilt?"]
+        follow_up:
+          question: "Where does it come from?"
+          answers: {other: comfort}
+    """
+    scripts = load_scripts([write_scripts(files)])
+    assert any("keep one question" in str(w) for w in scripts.warnings)
+
+
+def test_missing_crisis_intent_is_an_error(write_scripts: WriteScripts) -> None:
+    files = {k: v for k, v in SMALL.items() if k != "crisis.yaml"}
+    with pytest.raises(ScriptError, match="no 'crisis' intent"):
+        load_scripts([write_scripts(files)])
+
+
+def test_runaway_template_is_refused(write_scripts: WriteScripts) -> None:
+    files = dict(SMALL)
+    many = " ".join("[a|b|c|d]" for _ in range(8))
+    files["comfort.yaml"] = f'intent: comfort\nphrases: ["{many}"]\nreplies: ["Hi."]\n'
+    with pytest.raises(ScriptError, match="more than 5000 sentences"):
+        load_scripts([write_scripts(files)])
+
+
+def test_rule_that_uses_itself_is_refused(write_scripts: WriteScripts) -> None:
+    files = dict(SMALL)
+    files["lists/loop.yaml"] = 'rules:\n  loop: "again <loop>"\n'
+    with pytest.raises(ScriptError, match="uses itself"):
+        load_scripts([write_scripts(files)])

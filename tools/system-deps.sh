@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the Debian packages Hearth needs: with apt-get when root, otherwise
+# print the exact command to run. Packages already present are left alone.
+set -euo pipefail
+
+packages=()
+# python3 -m venv needs ensurepip, which Debian ships separately.
+if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  packages+=(python3-venv)
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+else
+  echo "Hearth needs these Debian packages: ${missing[*]}" >&2
+  echo "Run:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi

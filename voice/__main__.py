@@ -1,0 +1,80 @@
+"""The ``hearth`` command: one parser, small subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from . import __version__
+from .errors import HearthError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config", metavar="FILE", help="config file (default ~/.config/hearth/config.toml)"
+    )
+    parser.add_argument(
+        "--intents",
+        metavar="DIR",
+        help="your own intent scripts (default ~/.config/hearth/intents)",
+    )
+    parser.add_argument(
+        "--journal", metavar="FILE", help="journal file (default ~/.local/share/hearth/journal.db)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, subcommand by subcommand."""
+    from . import chat, cli_intents, cli_journal, demo, understand
+
+    parser = argparse.ArgumentParser(
+        prog="hearth", description="Hearth: an offline voice companion for parents."
+    )
+    parser.add_argument("--version", action="version", version=f"hearth {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what Hearth is doing")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("chat", help="talk to Hearth by typing")
+    _common(p)
+    p.add_argument("--crisis-line", help="what crisis replies tell you to call (default 988)")
+    p.set_defaults(handler=chat.run)
+
+    p = sub.add_parser("demo", help="a scripted check-in through the real pipeline")
+    _common(p)
+    p.set_defaults(handler=demo.run)
+
+    p = sub.add_parser("understand", help="what Hearth makes of a sentence")
+    _common(p)
+    p.add_argument("--text", action="append", required=True, help="a sentence (repeat for several)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.set_defaults(handler=understand.run)
+
+    cli_intents.add_parser(sub, _common)
+    cli_journal.add_parser(sub, _common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``hearth``; returns the exit code. A HearthError is a message, never a traceback."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="hearth: %(levelname)s: %(message)s",
+    )
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except HearthError as err:
+        print(f"hearth: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Hearth's settings: defaults, overridden by ``config.toml``, overridden by the command line."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a parent or installer may set in ``config.toml``."""
+
+    crisis_line: str = "988"
+    """Said in crisis replies; 988 is the US Suicide & Crisis Lifeline (call or text)."""
+    keep_transcripts: bool = False
+    """Store what was said in the journal (off unless the parent turns it on)."""
+    journal: str = ""
+    """Journal file; empty = ``$HEARTH_JOURNAL`` or ``~/.local/share/hearth/journal.db``."""
+    intents: str = ""
+    """The parent's own scripts; empty = ``$HEARTH_INTENTS`` or ``~/.config/hearth/intents``."""
+    answer_timeout_s: float = 8.0
+    """How long Hearth waits for an answer to its question before closing quietly."""
+    match_threshold: float = 0.72
+    """Below this confidence an utterance is not understood."""
+
+
+def load_settings(path: Path) -> Settings:
+    """Read ``config.toml``; a missing file gives the defaults."""
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: {err}; fix the TOML syntax or delete the file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: cannot read the config file ({err})") from None
+    return settings_from_dict(data, str(path))
+
+
+def settings_from_dict(data: dict[str, Any], where: str = "config") -> Settings:
+    """Build Settings from a mapping, checking names and types."""
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    defaults = Settings()
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in fields:
+            close = difflib.get_close_matches(key, list(fields), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(fields)}"
+            raise ConfigError(f"{where}: unknown setting '{key}'; {hint}")
+        expected = type(getattr(defaults, key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+            raise ConfigError(f"{where}: '{key}' should be a {expected.__name__}, not {value!r}")
+        values[key] = value
+    return dataclasses.replace(defaults, **values)

@@ -1,0 +1,87 @@
+"""The scripts in use and their matcher, reloaded when the files change.
+
+A broken edit never takes a running Hearth down: the last good scripts stay
+in use and the problem is reported, until the file is fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ScriptError
+from .matcher import Matcher
+from .script_loader import load_scripts
+from .script_model import ScriptSet
+
+log = logging.getLogger(__name__)
+
+Signature = tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True)
+class Brain:
+    """A ScriptSet with the matcher built from it; swapped whole on reload."""
+
+    scripts: ScriptSet
+    matcher: Matcher
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """What a reload did."""
+
+    reloaded: bool
+    """True when new scripts are now in use."""
+    error: ScriptError | None = None
+    """Why the new scripts were refused (the old ones stay in use)."""
+
+
+def _signature(folders: Sequence[Path]) -> Signature:
+    entries: list[tuple[str, int, int]] = []
+    for folder in folders:
+        for path in sorted([*folder.glob("*.y*ml"), *folder.glob("lists/*.y*ml")]):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            entries.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(entries)
+
+
+class ScriptLibrary:
+    """Loads scripts from folders (defaults first) and keeps the last good set."""
+
+    def __init__(self, folders: Sequence[Path], threshold: float = 0.72) -> None:
+        """Load the scripts; raises ScriptError if they are not valid at start."""
+        self.folders = tuple(Path(f) for f in folders)
+        self.threshold = threshold
+        self._signature = _signature(self.folders)
+        self.brain = self._build()
+        self.last_error: ScriptError | None = None
+
+    def _build(self) -> Brain:
+        scripts = load_scripts(self.folders)
+        return Brain(scripts, Matcher(scripts, threshold=self.threshold))
+
+    def reload_if_changed(self) -> ReloadResult:
+        """Reload when a script file was added, removed or edited since the last look."""
+        signature = _signature(self.folders)
+        if signature == self._signature:
+            return ReloadResult(False)
+        self._signature = signature
+        return self.reload()
+
+    def reload(self) -> ReloadResult:
+        """Load the folders again; keep the current scripts if the new ones are broken."""
+        try:
+            self.brain = self._build()
+        except ScriptError as err:
+            self.last_error = err
+            log.warning("Keeping the last good scripts. %s", err)
+            return ReloadResult(False, err)
+        self.last_error = None
+        log.info("Reloaded %d intents.", len(self.brain.scripts.intents))
+        return ReloadResult(True)
