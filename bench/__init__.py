@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): they print numbers, compared with a baseline from the same run."""

@@ -34,7 +34,13 @@ class CrisisDetector:
             return hit.group(0)
         squashed = normalised.replace(" ", "")
         for term in self._fuzzy:
-            # Recognisers split or join words ("my self", "kill my self"): compare without spaces.
-            if fuzz.partial_ratio(term.replace(" ", ""), squashed) >= _FUZZY_CUTOFF:
+            # Recognisers split or join words ("my self", "kill my self"): compare without
+            # spaces, and only where the sentence is at least as long as the term (else a
+            # bare "no" would be "contained" in a long term).
+            joined = term.replace(" ", "")
+            if (
+                len(squashed) >= len(joined)
+                and fuzz.partial_ratio(joined, squashed) >= _FUZZY_CUTOFF
+            ):
                 return term
         return None

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from rapidfuzz import fuzz
+import numpy as np
 
 from .crisis import CrisisDetector
 from .script_model import CRISIS_INTENT, ScriptSet
+from .phrase_score import PhraseScorer, word_weights
 from .slots import SlotFinder
 from .text_normalize import normalize
 
@@ -59,29 +60,22 @@ class MatchResult:
         return self.ranked[0].slots if self.ranked else MappingProxyType({})
 
 
-def score(utterance: str, phrase: str) -> float:
-    """How well an utterance fits one phrase, 0..100.
-
-    Character-level similarity of the whole sentences, blended with a
-    token-set similarity that forgives extra words around a phrase ("I think
-    I'm just so tired today") but less than a close whole-sentence match.
-    """
-    whole = fuzz.ratio(utterance, phrase)
-    if whole >= 95:
-        return whole
-    subset = fuzz.token_set_ratio(utterance, phrase)
-    # How much of the utterance the phrase explains: rambling that only shares
-    # a few words with a phrase should not score like a match.
-    coverage = min(1.0, (len(phrase) + 8) / max(len(utterance), 1))
-    return max(whole, subset * (0.82 + 0.13 * coverage))
-
-
 class Matcher:
     """Matches normalised text against a ScriptSet."""
 
     def __init__(
-        self, scripts: ScriptSet, threshold: float = 0.72, tie_margin: float = 0.03
+        self,
+        scripts: ScriptSet,
+        threshold: float = 0.72,
+        tie_margin: float = 0.03,
+        ignore_words: Iterable[str] = ("hearth",),
+        use_index: bool = True,
     ) -> None:
+        """``ignore_words``: words said to Hearth rather than about anything (its name).
+
+        ``use_index=False`` compares every phrase (slow; the benchmark's baseline).
+        """
+        self.use_index = use_index
         self.threshold = threshold
         self.tie_margin = tie_margin
         self._slots = SlotFinder(scripts.lists)
@@ -101,8 +95,16 @@ class Matcher:
             for word in set(phrase.split()):
                 postings[word].append(index)
         total = max(len(self._phrases), 1)
-        self._postings = dict(postings)
+        self._exact: dict[str, list[int]] = defaultdict(list)
+        for index, phrase in enumerate(self._phrases):
+            self._exact[phrase].append(index)
+        self._postings = {w: np.array(ids, dtype=np.int32) for w, ids in postings.items()}
         self._idf = {w: math.log(total / len(ids)) + 0.1 for w, ids in postings.items()}
+        by_intent: dict[str, list[str]] = defaultdict(list)
+        for phrase, intent in zip(self._phrases, self._intents, strict=True):
+            by_intent[intent].append(phrase)
+        self._scorer = PhraseScorer(word_weights(by_intent))
+        self._ignore = frozenset(ignore_words)
         self._short = [i for i, p in enumerate(self._phrases) if len(p.split()) <= _SHORT]
 
     @property
@@ -112,7 +114,7 @@ class Matcher:
 
     def match(self, text: str) -> MatchResult:
         """Understand one sentence (typed or recognised)."""
-        normalised = normalize(text)
+        normalised = " ".join(w for w in normalize(text).split() if w not in self._ignore)
         canon = self._slots.canonical(normalised)
         slots = MappingProxyType(dict(canon.slots))
         term = self._crisis.find(normalised)
@@ -124,7 +126,7 @@ class Matcher:
             return MatchResult(canon.text, None, (), "no match")
         best = ranked[0]
         crisis_near = next((m for m in ranked if m.intent == CRISIS_INTENT), None)
-        if crisis_near is not None and crisis_near.confidence >= self.threshold - 0.1:
+        if crisis_near is not None and crisis_near.confidence >= self.threshold:
             # Never let another intent win over a plausible crisis.
             return MatchResult(canon.text, crisis_near, ranked)
         if best.confidence < self.threshold:
@@ -133,25 +135,31 @@ class Matcher:
             return MatchResult(canon.text, None, ranked, "near tie")
         return MatchResult(canon.text, best, ranked)
 
-    def _candidates(self, utterance: str) -> list[int]:
-        words = set(utterance.split())
-        weights: dict[int, float] = defaultdict(float)
+    def _candidates(self, utterance: str) -> list[int] | range:
+        if not self.use_index:
+            return range(len(self._phrases))
+        words = [w for w in set(utterance.split()) if w in self._idf]
+        if not words:
+            return list(self._short) if len(utterance.split()) <= _SHORT else []
+        weights = np.zeros(len(self._phrases), dtype=np.float32)
         for word in words:
-            idf = self._idf.get(word)
-            if idf is None:
-                continue
-            for index in self._postings[word]:
-                weights[index] += idf
-        chosen = sorted(weights, key=weights.__getitem__, reverse=True)[:_CANDIDATES]
-        if len(words) <= _SHORT:
+            weights[self._postings[word]] += self._idf[word]
+        exact = self._exact.get(utterance)
+        k = min(_CANDIDATES, len(self._phrases))
+        top = np.argpartition(weights, -k)[-k:]
+        chosen = [int(i) for i in top if weights[i] > 0]
+        if exact is not None:
+            chosen.extend(exact)
+        if len(utterance.split()) <= _SHORT:
             chosen.extend(self._short)
         return chosen
 
     def _rank(self, utterance: str, slots: Mapping[str, str]) -> tuple[Match, ...]:
         best: dict[str, tuple[float, str]] = {}
+        said = utterance.split()
         for index in self._candidates(utterance):
             phrase = self._phrases[index]
-            value = score(utterance, phrase)
+            value = self._scorer.score(utterance, said, phrase)
             intent = self._intents[index]
             if value > best.get(intent, (-1.0, ""))[0]:
                 best[intent] = (value, phrase)

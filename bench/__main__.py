@@ -1,0 +1,20 @@
+"""``make bench``: Hearth's measurements. ``--quick`` for a short run."""
+
+from __future__ import annotations
+
+import argparse
+
+from . import matcher_bench
+
+
+def main() -> int:
+    """Run every benchmark and print its figures."""
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    matcher_bench.run(quick=args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

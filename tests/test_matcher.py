@@ -1,0 +1,110 @@
+"""The matcher on a small script folder: slots, rejection, robustness, crisis first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voice.matcher import Matcher, score
+from voice.script_loader import load_scripts
+from voice.text_normalize import normalize
+
+
+@pytest.fixture
+def matcher(small_scripts: Path) -> Matcher:
+    return Matcher(load_scripts([small_scripts]))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "feeling"),
+    [
+        ("I feel so guilty today", "name_feeling", "guilty"),
+        ("I'm feeling so worn out", "name_feeling", "tired"),  # multiword synonym, contraction
+        ("i really am heartbroken", "name_feeling", "sad"),
+        ("Give me a mantra!", "mantra", None),
+        ("give me mantra", "mantra", None),  # dropped word
+        ("give me a man tra", "mantra", None),  # split by a recogniser
+        ("is this guilt or sadness", "guilt_check", "guilty"),
+        ("i feel exhaused", "name_feeling", "tired"),  # misheard letter in a long word
+    ],
+)
+def test_understands(matcher: Matcher, text: str, intent: str, feeling: str | None) -> None:
+    result = matcher.match(text)
+    assert result.best is not None, result
+    assert result.best.intent == intent
+    assert result.slots.get("feeling") == feeling
+    assert 0.0 <= result.best.confidence <= 1.0
+
+
+def test_slot_found_anywhere_in_the_sentence(matcher: Matcher) -> None:
+    result = matcher.match("honestly after the day i had i feel so guilty")
+    assert result.slots["feeling"] == "guilty"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "put your shoes on we're leaving",
+        "where did you put the car keys",
+        "can you pass the ketchup",
+        "",
+        "   ",
+    ],
+)
+def test_rejects_kitchen_chatter(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.best is None
+    assert result.reason in ("no match", "below threshold", "near tie")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sometimes I want to kill myself",
+        "i'm scared i might hurt the baby",
+        "i want to kill my self",  # split by a recogniser
+        "I do not want to live anymore",
+    ],
+)
+def test_crisis_first(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.best is not None and result.best.intent == "crisis"
+
+
+def test_crisis_beats_a_better_fuzzy_match(matcher: Matcher) -> None:
+    # Almost exactly a mantra phrase, but the crisis term must win.
+    result = matcher.match("give me a mantra or i will hurt my baby")
+    assert result.best is not None and result.best.intent == "crisis"
+
+
+def test_near_tie_is_rejected(write_scripts, small_scripts: Path) -> None:  # type: ignore[no-untyped-def]
+    twin = write_scripts(
+        {"twin.yaml": 'intent: twin\nphrases: ["give me a mantra now"]\nreplies: ["Hi."]\n'},
+        folder="twin",
+    )
+    matcher = Matcher(load_scripts([small_scripts, twin]))
+    result = matcher.match("give me a mantra no")
+    assert result.best is None and result.reason == "near tie"
+    assert {m.intent for m in result.ranked[:2]} == {"mantra", "twin"}
+
+
+def test_score_prefers_close_sentences() -> None:
+    assert score("i am so tired", "i am so tired") == 100
+    assert score("i am so very tired today", "i am so tired") > score(
+        "the cat is on the mat", "i am so tired"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("I'm SO tired!!", "i am so tired"),
+        ("I can't, it's 5 o'clock", "i can not it is five o'clock"),
+        ("um I dunno", "i do not know"),
+        ("My daughter's recital", "my daughter recital"),
+        ("{feeling} stays", "{feeling} stays"),
+    ],
+)
+def test_normalize(raw: str, normal: str) -> None:
+    assert normalize(raw) == normal
