@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from voice.matcher import Matcher
 from voice.paths import default_intents_dir
 from voice.script_loader import load_scripts

@@ -83,7 +83,7 @@ def test_intents_check_reports_failures(tmp_path: Path) -> None:
     run = hearth("intents", "check", str(tests), tmp_path=tmp_path)
     assert run.returncode == 1
     assert "1 passed, 1 failed" in run.stdout
-    assert f"{tests}:5:" in run.stdout
+    assert f"{tests}:4:" in run.stdout
 
 
 def test_chat_writes_the_journal_and_commands_read_it(tmp_path: Path) -> None:

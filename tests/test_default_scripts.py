@@ -13,11 +13,37 @@ from voice.library import ScriptLibrary
 from voice.paths import default_intents_dir
 from voice.yaml_lines import load_yaml
 
-CANONICAL = (
-    "check_in name_feeling guilt_check mantra permission missing_moments connect_idea "
-    "talk_to_someone crisis journal_summary help repeat stop yes no goodbye"
-).split()
-FEELINGS = "guilty sad tired overwhelmed anxious lonely frustrated angry torn proud happy".split()
+CANONICAL = [
+    "check_in",
+    "name_feeling",
+    "guilt_check",
+    "mantra",
+    "permission",
+    "missing_moments",
+    "connect_idea",
+    "talk_to_someone",
+    "crisis",
+    "journal_summary",
+    "help",
+    "repeat",
+    "stop",
+    "yes",
+    "no",
+    "goodbye",
+]
+FEELINGS = [
+    "guilty",
+    "sad",
+    "tired",
+    "overwhelmed",
+    "anxious",
+    "lonely",
+    "frustrated",
+    "angry",
+    "torn",
+    "proud",
+    "happy",
+]
 TEST_FILES = sorted((Path(__file__).parent / "intents").glob("*.yaml"))
 SCRIPT_FILES = sorted(default_intents_dir().glob("*.yaml"))
 

@@ -76,7 +76,7 @@ def test_each_broken_file_gives_one_located_error() -> None:
     ("name", "line", "words"),
     [
         ("yaml_syntax.yaml", 3, "double quotes"),
-        ("unknown_key.yaml", 4, "did you mean 'replies'"),
+        ("unknown_key.yaml", 2, "did you mean 'description'"),
         ("unknown_list.yaml", 3, "did you mean 'feeling'"),
         ("unknown_rule.yaml", 3, "unknown rule <no_such_rule>"),
         ("bad_template.yaml", 3, "add the matching ')'"),

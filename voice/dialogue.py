@@ -124,6 +124,9 @@ class Dialogue:
         feeling = result.slots.get("feeling")
         if feeling and result.best is not None:
             conv.feelings.append(feeling)
+        if result.reason == "not for hearth":
+            # Talk meant for someone else in the room: stay quiet, change nothing.
+            return Reply("", None, result.slots, expects_answer=self.expects_answer, match=result)
         target = self._route(conv, result, brain)
         if target is None:
             return self._not_understood(conv, result)

@@ -18,8 +18,8 @@ from types import MappingProxyType
 import numpy as np
 
 from .crisis import CrisisDetector
-from .script_model import CRISIS_INTENT, ScriptSet
 from .phrase_score import PhraseScorer, word_weights
+from .script_model import CRISIS_INTENT, ScriptSet
 from .slots import SlotFinder
 from .text_normalize import normalize
 
@@ -52,7 +52,8 @@ class MatchResult:
     ranked: tuple[Match, ...]
     """The best match of each candidate intent, best first (accepted or not)."""
     reason: str = ""
-    """Why ``best`` is None: "no match", "below threshold" or "near tie"."""
+    """Why ``best`` is None: "no match", "below threshold", "near tie" or "not for hearth"
+    (it matched an ``ignore`` script: talk in the room meant for someone else)."""
 
     @property
     def slots(self) -> Mapping[str, str]:
@@ -78,6 +79,10 @@ class Matcher:
         self.use_index = use_index
         self.threshold = threshold
         self.tie_margin = tie_margin
+        self._ignore = frozenset(ignore_words)
+        self._not_for_hearth = frozenset(
+            name for name, script in scripts.intents.items() if script.action == "ignore"
+        )
         self._slots = SlotFinder(scripts.lists)
         self._crisis = CrisisDetector(scripts.crisis_terms)
         self._phrases: list[str] = []
@@ -85,7 +90,7 @@ class Matcher:
         seen: set[tuple[str, str]] = set()
         for intent, sentences in scripts.expansions.items():
             for sentence in sentences:
-                phrase = self._slots.canonical(sentence).text
+                phrase = self._slots.canonical(self._without_ignored(sentence)).text
                 if (intent, phrase) not in seen:
                     seen.add((intent, phrase))
                     self._phrases.append(phrase)
@@ -104,8 +109,11 @@ class Matcher:
         for phrase, intent in zip(self._phrases, self._intents, strict=True):
             by_intent[intent].append(phrase)
         self._scorer = PhraseScorer(word_weights(by_intent))
-        self._ignore = frozenset(ignore_words)
         self._short = [i for i, p in enumerate(self._phrases) if len(p.split()) <= _SHORT]
+
+    def _without_ignored(self, normalised: str) -> str:
+        kept = [w for w in normalised.split() if w not in self._ignore]
+        return " ".join(kept) if kept else normalised
 
     @property
     def phrase_count(self) -> int:
@@ -114,7 +122,7 @@ class Matcher:
 
     def match(self, text: str) -> MatchResult:
         """Understand one sentence (typed or recognised)."""
-        normalised = " ".join(w for w in normalize(text).split() if w not in self._ignore)
+        normalised = self._without_ignored(normalize(text))
         canon = self._slots.canonical(normalised)
         slots = MappingProxyType(dict(canon.slots))
         term = self._crisis.find(normalised)
@@ -131,6 +139,8 @@ class Matcher:
             return MatchResult(canon.text, crisis_near, ranked)
         if best.confidence < self.threshold:
             return MatchResult(canon.text, None, ranked, "below threshold")
+        if best.intent in self._not_for_hearth:
+            return MatchResult(canon.text, None, ranked, "not for hearth")
         if len(ranked) > 1 and best.confidence - ranked[1].confidence < self.tie_margin:
             return MatchResult(canon.text, None, ranked, "near tie")
         return MatchResult(canon.text, best, ranked)

@@ -48,7 +48,7 @@ LIST_FOLDER = "lists"
 MAX_EXPANSIONS_PER_TEMPLATE = 5000
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_SILENT_ACTIONS = ("journal_summary", "repeat", "stop")
+_SILENT_ACTIONS = ("journal_summary", "repeat", "stop", "ignore")
 
 
 @dataclass
@@ -186,7 +186,7 @@ def _read_intent(
     else:
         raw = data["phrases"]
         phrases = _strings(raw, path, _line_of(data, "phrases", line), "phrases", problems, name)
-        if not phrases:
+        if not raw:
             problems.add(
                 path,
                 _line_of(data, "phrases", line),

@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 from .errors import ScriptProblem
 
-ACTIONS = ("journal_summary", "repeat", "stop", "end", "help")
+ACTIONS = ("journal_summary", "repeat", "stop", "end", "help", "ignore")
 """What an intent may do besides speaking (see docs/intent-scripts.md)."""
 
 REPLY_PLACEHOLDERS = ("feeling", "feeling_noun", "crisis_line")
