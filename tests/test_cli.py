@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 BROKEN = Path(__file__).parent / "data" / "broken_scripts"
 
 
@@ -119,12 +117,3 @@ def test_broken_config_is_a_message(tmp_path: Path) -> None:
     run = hearth("chat", tmp_path=tmp_path, stdin="")
     assert run.returncode == 1
     assert "did you mean 'crisis_line'" in run.stderr and "Traceback" not in run.stderr
-
-
-@pytest.mark.parametrize("args", [("demo",)])
-def test_demo_runs(args: tuple[str, ...], tmp_path: Path) -> None:
-    run = hearth(*args, tmp_path=tmp_path)
-    assert run.returncode == 0, run.stderr
-    assert "[not understood]" not in run.stdout
-    assert "check-ins written" in run.stdout
-    assert not (tmp_path / "journal.db").exists()

@@ -81,7 +81,9 @@ def test_crisis_beats_a_better_fuzzy_match(matcher: Matcher) -> None:
 
 def test_near_tie_is_rejected(write_scripts, small_scripts: Path) -> None:  # type: ignore[no-untyped-def]
     twin = write_scripts(
-        {"twin.yaml": 'intent: twin\nphrases: ["give me a mantra", "mantra time"]\nreplies: ["Hi."]\n'},
+        {
+            "twin.yaml": 'intent: twin\nphrases: ["give me a mantra", "mantra time"]\nreplies: ["Hi."]\n'
+        },
         folder="twin",
     )
     matcher = Matcher(load_scripts([small_scripts, twin]))

@@ -3,7 +3,9 @@
 # print the exact command to run. Packages already present are left alone.
 set -euo pipefail
 
-packages=()
+# espeak-ng: the voice (pyttsx3 drives it) and the test audio; libportaudio2: microphone
+# and speaker through sounddevice; sox: odd WAV formats for the tests.
+packages=(espeak-ng libespeak-ng1 libportaudio2 sox)
 # python3 -m venv needs ensurepip, which Debian ships separately.
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   packages+=(python3-venv)

@@ -27,9 +27,19 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _engine(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        default="auto",
+        choices=("auto", "vosk", "pocketsphinx", "pocketsphinx-stock"),
+        help="speech engine: auto = Vosk when a model is found, else PocketSphinx",
+    )
+    parser.add_argument("--vosk-model", metavar="PATH", help="an unpacked Vosk model folder")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, subcommand by subcommand."""
-    from . import chat, cli_intents, cli_journal, demo, understand
+    from . import chat, cli_intents, cli_journal, cli_models, demo, devices_cli, run, understand
 
     parser = argparse.ArgumentParser(
         prog="hearth", description="Hearth: an offline voice companion for parents."
@@ -43,18 +53,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--crisis-line", help="what crisis replies tell you to call (default 988)")
     p.set_defaults(handler=chat.run)
 
-    p = sub.add_parser("demo", help="a scripted check-in through the real pipeline")
+    p = sub.add_parser("run", help="the voice loop: microphone and speaker, or WAV files")
     _common(p)
+    _engine(p)
+    run.add_arguments(p)
+    p.set_defaults(handler=run.run)
+
+    p = sub.add_parser("devices", help="list microphones and speakers")
+    p.set_defaults(handler=devices_cli.run)
+
+    p = sub.add_parser(
+        "demo", help="a spoken check-in from bundled audio through the real pipeline"
+    )
+    _common(p)
+    _engine(p)
+    p.add_argument(
+        "--out", metavar="DIR", help="where to write Hearth's reply WAVs (default: a temp folder)"
+    )
     p.set_defaults(handler=demo.run)
 
-    p = sub.add_parser("understand", help="what Hearth makes of a sentence")
+    p = sub.add_parser("understand", help="what Hearth makes of recordings or sentences")
     _common(p)
-    p.add_argument("--text", action="append", required=True, help="a sentence (repeat for several)")
+    _engine(p)
+    p.add_argument("files", nargs="*", metavar="FILE.wav", help="recordings, one utterance each")
+    p.add_argument("--text", action="append", default=[], help="a sentence (repeat for several)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(handler=understand.run)
 
     cli_intents.add_parser(sub, _common)
     cli_journal.add_parser(sub, _common)
+    cli_models.add_parser(sub, _common)
     return parser
 
 

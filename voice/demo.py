@@ -1,7 +1,10 @@
-"""``hearth demo``: a scripted check-in through the real scripts, dialogue and journal.
+"""``hearth demo``: a spoken check-in from bundled WAVs through the real pipeline.
 
-It uses a journal in a temporary folder, so a demo never writes into a
-parent's own journal.
+Each bundled recording (rendered by tools/make_demo_audio.py with espeak-ng)
+goes through the real recogniser, matcher, dialogue engine and synthesiser;
+Hearth's replies are written as WAV files. The demo uses a journal in a
+temporary folder, so it never writes into a parent's own journal. It needs no
+sound card.
 """
 
 from __future__ import annotations
@@ -12,53 +15,60 @@ import random
 import tempfile
 from pathlib import Path
 
+from audio.wav import read_wav, write_wav
+
 from . import app
 from .dialogue import Dialogue
+from .engines import make_recognizer
 from .journal import Journal
+from .tts import Synthesizer
+from .understanding import Understander
 
-# Two check-ins: a guilty evening that becomes a conversation, then a look back.
-SCRIPT: tuple[tuple[str, ...], ...] = (
-    (
-        "hey hearth I feel so guilty about missing bedtime",
-        "I think it's more sadness really",
-        "give me a mantra",
-        "thanks, bye",
-    ),
-    (
-        "I'm completely worn out",
-        "how have I been feeling this week",
-        "goodbye",
-    ),
+AUDIO_DIR = Path(__file__).resolve().parent / "demo_audio"
+
+# (file name, espeak-ng voice, words): two check-ins, the second a look back.
+SPOKEN: tuple[tuple[str, str, str], ...] = (
+    ("01_guilty", "en-us", "i feel so guilty about missing bedtime"),
+    ("02_yes", "en-us+f3", "yes please"),
+    ("03_break", "en-us", "is it okay to take a break"),
+    ("04_goodbye", "en-us+f3", "thank you goodbye"),
+    ("05_tired", "en-us+f3", "i am so tired"),
+    ("06_week", "en-us", "how have i been feeling this week"),
+    ("07_goodbye", "en-us", "thank you goodbye"),
 )
 
 
-def play(
-    dialogue: Dialogue, script: tuple[tuple[str, ...], ...] = SCRIPT
-) -> list[tuple[str, str, str | None]]:
-    """Run the conversations; return (parent, hearth, intent) per turn."""
-    turns: list[tuple[str, str, str | None]] = []
-    for conversation in script:
-        for line in conversation:
-            reply = dialogue.hear(line)
-            turns.append((line, reply.text, reply.intent))
-        dialogue.close()
-    return turns
-
-
 def run(args: argparse.Namespace) -> int:
-    """Print the demo conversation."""
+    """Play the demo and print the transcript."""
     settings = app.settings_from_args(args)
     library = app.open_library(settings)
+    recognizer = make_recognizer(args.engine, args.vosk_model)
+    understander = Understander(recognizer, library, ("hey hearth",))
+    synthesizer = Synthesizer()
+    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="hearth-demo-replies-"))
+    out.mkdir(parents=True, exist_ok=True)
+    print(
+        f"Hearth demo: {recognizer.name} recogniser, {len(library.brain.scripts.intents)} intents."
+    )
+    print(f"Replies are written to {out}\n")
     with tempfile.TemporaryDirectory(prefix="hearth-demo-") as tmp:
         settings = dataclasses.replace(settings, journal=str(Path(tmp) / "journal.db"))
         with Journal(app.journal_path(settings)) as journal:
             dialogue = Dialogue(lambda: library.brain, settings, journal, rng=random.Random(2026))
-            print(
-                f"Hearth demo: {len(library.brain.scripts.intents)} intents loaded; typed turns through the real dialogue engine.\n"
-            )
-            for parent, hearth, intent in play(dialogue):
-                print(f"  parent: {parent}")
-                print(f"  hearth: {hearth}    [{intent or 'not understood'}]\n")
+            for name, _voice, _words in SPOKEN:
+                heard = understander.understand(read_wav(AUDIO_DIR / f"{name}.wav"))
+                reply = dialogue.hear(heard.transcript.text)
+                timings = ", ".join(f"{k} {v:.0f}" for k, v in heard.timings.items())
+                print(f"  parent (audio {name}.wav): {heard.transcript.text!r}  [{timings} ms]")
+                print(f"  hearth [{reply.intent or 'not understood'}]: {reply.text}")
+                if reply.text:
+                    speech = synthesizer.synthesize(reply.text)
+                    write_wav(out / f"{name}_reply.wav", speech)
+                    print(f"         -> {name}_reply.wav ({speech.seconds:.1f} s)")
+                if reply.ended:
+                    print("  (conversation closed)")
+                print()
+            dialogue.close()
             count = len(journal.checkins())
     print(f"{count} check-ins written to a temporary journal (your own journal was not touched).")
     return 0

@@ -133,6 +133,11 @@ class Dialogue:
         conv.misunderstood = 0
         return self._respond(conv, brain, brain.scripts.intents[target], result)
 
+    def wait_from(self, moment: float) -> None:
+        """Start the silence timeout at ``moment`` (clock time), e.g. when Hearth stops speaking."""
+        if self._conv is not None:
+            self._conv.last_heard = max(self._conv.last_heard, moment)
+
     def check_timeout(self) -> Reply | None:
         """Close the conversation quietly if the parent has gone silent; None otherwise."""
         conv = self._conv

@@ -1,18 +1,25 @@
-"""``hearth understand``: what Hearth makes of sentences, one line each."""
+"""``hearth understand``: what Hearth makes of recordings or sentences, one line each."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import time
+from pathlib import Path
 from typing import Any
 
+from audio.chunk import AudioError
+from audio.wav import read_wav
+
 from . import app
+from .engines import make_recognizer
+from .errors import HearthError
 from .matcher import Matcher
+from .understanding import Understander
 
 
 def understand_text(matcher: Matcher, text: str) -> dict[str, Any]:
-    """The JSON-ready result for one sentence."""
+    """The JSON-ready result for one typed sentence."""
     start = time.perf_counter()
     result = matcher.match(text)
     match_ms = (time.perf_counter() - start) * 1000.0
@@ -28,16 +35,36 @@ def understand_text(matcher: Matcher, text: str) -> dict[str, Any]:
     }
 
 
+def _print(row: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(row, ensure_ascii=False))
+        return
+    slots = ", ".join(f"{k}={v}" for k, v in row["slots"].items())
+    where = f"{row['file']}: " if "file" in row else ""
+    print(
+        f"{where}{row['intent'] or '(not understood)'}  {row['confidence']:.2f}  {slots}  <- {row['text']!r}"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
-    """Print one line per ``--text``."""
+    """Print one line per file and per ``--text``; the model is loaded once."""
+    if not args.files and not args.text:
+        raise HearthError('give one or more WAV files, or --text "a sentence"')
     library = app.open_library(app.settings_from_args(args))
+    failed = 0
+    if args.files:
+        understander = Understander(
+            make_recognizer(args.engine, args.vosk_model), library, ("hey hearth",)
+        )
+        for name in args.files:
+            try:
+                heard = understander.understand(read_wav(Path(name)))
+            except (AudioError, HearthError) as err:  # one bad file must not stop the others
+                failed += 1
+                row: dict[str, Any] = {"file": name, "error": str(err)}
+                print(json.dumps(row) if args.json else f"{name}: {err}")
+                continue
+            _print({"file": name, **heard.as_json()}, args.json)
     for text in args.text:
-        row = understand_text(library.brain.matcher, text)
-        if args.json:
-            print(json.dumps(row, ensure_ascii=False))
-        else:
-            slots = ", ".join(f"{k}={v}" for k, v in row["slots"].items())
-            print(
-                f"{row['intent'] or '(not understood)'}  {row['confidence']:.2f}  {slots}  <- {text}"
-            )
-    return 0
+        _print(understand_text(library.brain.matcher, text), args.json)
+    return 1 if failed else 0

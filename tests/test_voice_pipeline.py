@@ -1,0 +1,236 @@
+"""Real audio through the real pipeline: espeak-ng speech -> PocketSphinx -> matcher -> dialogue -> TTS.
+
+Speech is synthesised at test time with espeak-ng (several voices); nothing
+here is mocked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audio.chunk import AudioChunk, concat, silence
+from audio.wav import read_wav, write_wav
+from voice.asr_pocketsphinx import PocketSphinxRecognizer
+from voice.config import Settings
+from voice.dialogue import Dialogue
+from voice.journal import Journal
+from voice.library import ScriptLibrary
+from voice.loop import LoopEvent, StreamClock, VoiceLoop, strip_wake
+from voice.tts import Synthesizer
+from voice.understanding import Understander
+
+# One sentence per intent that espeak-ng says clearly enough for PocketSphinx.
+SPOKEN = [
+    ("en-us", "is it okay to take a break", "permission"),
+    ("en-us+f3", "who can i talk to", "talk_to_someone"),
+    ("en-us", "what can you do", "help"),
+    ("en-us", "can we talk", "check_in"),
+    ("en-us+f3", "yes please", "yes"),
+    ("en-us", "i am so tired", "name_feeling"),
+    ("en-us+f3", "i feel really overwhelmed today", "name_feeling"),
+    ("en-us", "thank you goodbye", "goodbye"),
+    ("en-us+f3", "no thanks", "no"),
+    ("en-us+f3", "say that again", "repeat"),
+]
+
+
+def speak(text: str, voice: str, path: Path) -> AudioChunk:
+    """espeak-ng speech, padded with silence as a microphone would hear it."""
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True, timeout=60
+    )
+    return concat([silence(0.4), read_wav(path).for_speech(), silence(0.6)])
+
+
+@pytest.fixture(scope="module")
+def understander(default_library: ScriptLibrary) -> Understander:
+    return Understander(PocketSphinxRecognizer(), default_library, ("hey hearth",))
+
+
+def test_intents_recognised_from_speech(understander: Understander, tmp_path: Path) -> None:
+    right = []
+    for voice, text, intent in SPOKEN:
+        heard = understander.understand(speak(text, voice, tmp_path / "s.wav"))
+        got = heard.result.best.intent if heard.result.best else None
+        right.append((got == intent, text, heard.transcript.text, got))
+        assert heard.timings["asr_ms"] > 0
+    share = sum(ok for ok, *_ in right) / len(right)
+    assert share >= 0.8, [r for r in right if not r[0]]
+
+
+def test_open_vocabulary_fallback_for_free_speech(
+    understander: Understander, tmp_path: Path
+) -> None:
+    heard = understander.understand(
+        speak("the weather is lovely in paris", "en-us", tmp_path / "f.wav")
+    )
+    assert heard.result.best is None
+    assert "fallback_ms" in heard.timings
+
+
+def test_silence_and_noise_are_not_understood(understander: Understander) -> None:
+    noise = AudioChunk.from_float(
+        np.random.default_rng(1).normal(0, 0.05, 16000 * 2).astype(np.float32), 16000
+    )
+    for audio in (silence(2.0), noise):
+        heard = understander.understand(audio)
+        assert heard.result.best is None, heard.transcript
+
+
+def test_strip_wake() -> None:
+    assert strip_wake("hey hearth i feel sad", "hey hearth") == "i feel sad"
+    assert strip_wake("hey heart i feel sad", "hey hearth") == "i feel sad"
+    assert strip_wake("hey hearth", "hey hearth") == ""
+    assert strip_wake("put your shoes on", "hey hearth") is None
+
+
+def _conversation(tmp_path: Path, parts: list[tuple[str, str | None, float]]) -> AudioChunk:
+    pieces = []
+    for voice, text, pause in parts:
+        if text:
+            pieces.append(speak(text, voice, tmp_path / "part.wav"))
+        pieces.append(silence(pause))
+    return concat(pieces)
+
+
+def test_follow_up_answered_without_wake_phrase(
+    default_library: ScriptLibrary, tmp_path: Path
+) -> None:
+    """Wake + feeling, Hearth asks a question, the answer comes without the wake phrase."""
+    audio = _conversation(
+        tmp_path,
+        [
+            ("en-us", "put your shoes on we are leaving", 1.0),
+            ("en-us+f3", "hey hearth i am so tired", 12.0),
+            ("en-us+f3", "yes please", 3.0),
+        ],
+    )
+    clock = StreamClock()
+    played: list[AudioChunk] = []
+    events: list[LoopEvent] = []
+    with Journal(tmp_path / "j.db") as journal:
+        dialogue = Dialogue(
+            lambda: default_library.brain, Settings(), journal, clock=clock, rng=random.Random(3)
+        )
+        loop = VoiceLoop(
+            Understander(PocketSphinxRecognizer(), default_library, ("hey hearth",)),
+            dialogue,
+            Synthesizer(),
+            played.append,
+            clock,
+            on_event=events.append,
+        )
+        for chunk in audio.split(0.1):
+            loop.feed(chunk)
+        loop.finish()
+        checkins = journal.checkins()
+    replies = [e for e in events if e.kind == "reply"]
+    assert events[0].kind == "ignored", events  # chatter before the wake phrase
+    assert [r.intent for r in replies][:2] == ["name_feeling", "mantra"], events
+    assert len(played) >= 2 and all(p.frames for p in played)
+    assert checkins and checkins[0].feelings[:1] == ("tired",)
+
+
+def test_reply_audio_recognised_back(tmp_path: Path) -> None:
+    """Round trip: what Hearth says is intelligible to a recogniser."""
+    speech = Synthesizer().synthesize("Is it okay to take a break? Yes, rest is a need.")
+    text = (
+        PocketSphinxRecognizer(domain=False)
+        .recognize(concat([silence(0.3), speech.for_speech(), silence(0.5)]))
+        .text
+    )
+    assert {"break", "rest", "need", "okay"} & set(text.split()), text
+
+
+def _hearth(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "HEARTH_JOURNAL": str(tmp_path / "journal.db"),
+        "HEARTH_INTENTS": str(tmp_path / "none"),
+        "HEARTH_CONFIG": str(tmp_path / "c.toml"),
+        "HEARTH_VOSK_MODEL": "",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "voice", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_understand_wav_files_and_bad_ones(tmp_path: Path) -> None:
+    good = tmp_path / "good.wav"
+    write_wav(good, speak("is it okay to take a break", "en-us", tmp_path / "raw.wav"))
+    stereo = tmp_path / "stereo48k.wav"
+    subprocess.run(["sox", str(good), "-r", "48000", "-c", "2", str(stereo)], check=True)
+    eight = tmp_path / "eight.wav"
+    subprocess.run(["sox", str(good), "-b", "8", str(eight)], check=True)
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    truncated = tmp_path / "truncated.wav"
+    truncated.write_bytes(good.read_bytes()[:60])
+    text = tmp_path / "notes.wav"
+    text.write_text("shopping list: milk, eggs")
+    quiet = tmp_path / "silence.wav"
+    write_wav(quiet, silence(2.0))
+    files = [good, stereo, eight, empty, truncated, text, quiet]
+    run = _hearth(
+        "understand", "--json", "--engine", "pocketsphinx", *map(str, files), tmp_path=tmp_path
+    )
+    assert "Traceback" not in run.stderr, run.stderr
+    rows = {Path(r["file"]).name: r for r in map(json.loads, run.stdout.splitlines())}
+    assert set(rows) == {f.name for f in files}
+    for name in ("good.wav", "stereo48k.wav", "eight.wav"):
+        assert rows[name]["intent"] == "permission", rows[name]
+        assert set(rows[name]["timings"]) >= {"asr_ms", "match_ms"}
+    for name in ("empty.wav", "truncated.wav", "notes.wav"):
+        assert rows[name].get("error"), rows[name]
+    assert rows["silence.wav"]["intent"] is None
+    assert run.returncode == 1  # some files could not be read
+
+
+def test_run_over_files_writes_replies_and_journal(tmp_path: Path) -> None:
+    audio = _conversation(
+        tmp_path,
+        [("en-us+f3", "hey hearth i am so tired", 12.0), ("en-us", "thank you goodbye", 4.0)],
+    )
+    source, out = tmp_path / "in.wav", tmp_path / "out.wav"
+    write_wav(source, audio)
+    run = _hearth(
+        "run",
+        "--engine",
+        "pocketsphinx",
+        "--input",
+        str(source),
+        "--output",
+        str(out),
+        tmp_path=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "hearth [name_feeling]" in run.stdout, run.stdout
+    reply = read_wav(out)
+    assert reply.seconds >= audio.seconds - 0.2
+    assert np.abs(reply.to_float()).max() > 0.05
+    with Journal(tmp_path / "journal.db") as journal:
+        assert journal.checkins()
+
+
+def test_demo_runs_spoken(tmp_path: Path) -> None:
+    run = _hearth(
+        "demo", "--engine", "pocketsphinx", "--out", str(tmp_path / "replies"), tmp_path=tmp_path
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("hearth [") == 7
+    assert run.stdout.count("not understood") <= 1, run.stdout
+    assert len(list((tmp_path / "replies").glob("*_reply.wav"))) >= 6
+    assert not (tmp_path / "journal.db").exists()

@@ -1,0 +1,36 @@
+"""Render the demo's spoken lines with espeak-ng into voice/demo_audio/ (16 kHz mono WAV).
+
+Run: .venv/bin/python tools/make_demo_audio.py   (needs the Debian package espeak-ng)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from audio.chunk import concat, silence
+from audio.wav import read_wav, write_wav
+from voice.demo import AUDIO_DIR, SPOKEN
+
+
+def main() -> int:
+    """Write one WAV per demo line, padded with a little silence as a microphone would give."""
+    AUDIO_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, voice, text in SPOKEN:
+            raw = Path(tmp) / f"{name}.wav"
+            subprocess.run(
+                ["espeak-ng", "-v", voice, "-s", "150", "-w", str(raw), text], check=True
+            )
+            speech = read_wav(raw).for_speech()
+            write_wav(AUDIO_DIR / f"{name}.wav", concat([silence(0.4), speech, silence(0.6)]))
+            print(f"{name}.wav  [{voice}]  {text}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

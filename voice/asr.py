@@ -1,0 +1,66 @@
+"""The speech recogniser interface: feed audio, get partial and final text.
+
+Every engine (PocketSphinx, Vosk) implements it, and one contract test runs
+over all of them (tests/test_asr_contract.py).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from audio.chunk import AudioChunk
+
+from .errors import HearthError
+
+
+class RecognizerError(HearthError):
+    """A recogniser that cannot start (missing model, bad model folder); says what to do."""
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What a recogniser heard in one utterance."""
+
+    text: str
+    """Lowercase words, no punctuation; empty when nothing was heard."""
+    confidence: float
+    """Between 0 and 1 (engines differ in what it means; higher is surer)."""
+    asr_ms: float
+    """Processing time spent on this utterance."""
+    engine: str
+    """Which engine and configuration produced it, e.g. ``pocketsphinx+domain``."""
+
+
+class Recognizer(ABC):
+    """A streaming recogniser for 16 kHz mono 16-bit audio."""
+
+    name: str = "recognizer"
+
+    @abstractmethod
+    def start(self) -> None:
+        """Begin an utterance."""
+
+    @abstractmethod
+    def feed(self, chunk: AudioChunk) -> str:
+        """Add audio; returns the partial text so far."""
+
+    @abstractmethod
+    def finish(self) -> Transcript:
+        """End the utterance and return the final text."""
+
+    def set_phrases(self, sentences: Sequence[str]) -> None:  # noqa: B027 - optional hook
+        """Constrain recognition to the domain (rebuilt when the scripts change)."""
+
+    def spot(self, audio: AudioChunk, phrase: str, sensitivity: float) -> float | None:
+        """Seconds into ``audio`` where ``phrase`` ends, or None; engines without a keyword
+        mode return None and the loop falls back to reading the transcript."""
+        return None
+
+    def recognize(self, audio: AudioChunk | Iterable[AudioChunk]) -> Transcript:
+        """Recognise one whole utterance."""
+        self.start()
+        for chunk in [audio] if isinstance(audio, AudioChunk) else audio:
+            self.feed(chunk)
+        return self.finish()

@@ -1,0 +1,153 @@
+"""PocketSphinx: the embedded default. Its wheel ships an English model, so it works offline at once.
+
+Two searches share one decoder: ``domain`` (a trigram model built from the
+intent scripts) and ``stock`` (the wheel's general English model). Domain is
+used first; ``open_vocabulary()`` decodes the same utterance again with the
+stock model, so that free speech the scripts never imagined still arrives as
+text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from audio.chunk import AudioChunk
+
+from .asr import Recognizer, RecognizerError, Transcript
+from .lm_builder import build_arpa
+
+log = logging.getLogger(__name__)
+
+DOMAIN, STOCK, WAKE = "domain", "stock", "wake"
+FRAME_S = 0.01
+
+
+def _cache_dir() -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path("hearth", appauthor=False) / "pocketsphinx"
+
+
+class PocketSphinxRecognizer(Recognizer):
+    """PocketSphinx 5 with a domain language model and the stock one as fallback."""
+
+    def __init__(self, sentences: Sequence[str] = (), *, domain: bool = True) -> None:
+        """``sentences``: what parents say (expanded scripts); ``domain=False``: stock model only."""
+        try:
+            from pocketsphinx import Config, Decoder, get_model_path
+        except ImportError as err:  # pragma: no cover - dependency missing
+            raise RecognizerError(
+                f"PocketSphinx is not installed ({err}); run `make demo` or `pip install pocketsphinx`"
+            ) from None
+        model = Path(get_model_path())
+        config = Config(
+            hmm=str(model / "en-us" / "en-us"),
+            dict=str(model / "en-us" / "cmudict-en-us.dict"),
+            lm=str(model / "en-us" / "en-us.lm.bin"),
+            loglevel="FATAL",
+        )
+        self._decoder = Decoder(config)
+        self._decoder.add_lm(STOCK, self._decoder.get_lm())
+        self._wake: tuple[str, float] | None = None
+        self._use_domain = domain
+        self._domain_ready = False
+        self._utterance: list[bytes] = []
+        self._elapsed = 0.0
+        self.name = "pocketsphinx+domain" if domain else "pocketsphinx"
+        if domain and sentences:
+            self.set_phrases(sentences)
+
+    def set_phrases(self, sentences: Sequence[str]) -> None:
+        """Build (or load from the cache) the domain model for these sentences and use it."""
+        if not self._use_domain:
+            return
+        lookup = self._decoder.lookup_word
+        arpa = build_arpa(sentences, known=lambda w: lookup(w) is not None)
+        digest = hashlib.sha256(arpa.encode()).hexdigest()[:16]
+        path = _cache_dir() / f"domain-{digest}.arpa"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(arpa, encoding="utf-8")
+            tmp.replace(path)
+        self._decoder.add_lm_file(DOMAIN, str(path))
+        self._domain_ready = True
+
+    def start(self) -> None:
+        """Begin an utterance with the domain model (or the stock one)."""
+        self._decoder.activate_search(DOMAIN if self._domain_ready else STOCK)
+        self._utterance = []
+        self._elapsed = 0.0
+        self._decoder.start_utt()
+
+    def feed(self, chunk: AudioChunk) -> str:
+        """Decode more audio; returns the partial hypothesis."""
+        data = chunk.for_speech().audio
+        self._utterance.append(data)
+        begin = time.perf_counter()
+        self._decoder.process_raw(data, False, False)
+        self._elapsed += time.perf_counter() - begin
+        hyp = self._decoder.hyp()
+        return hyp.hypstr if hyp is not None else ""
+
+    def finish(self) -> Transcript:
+        """End the utterance."""
+        begin = time.perf_counter()
+        self._decoder.end_utt()
+        self._elapsed += time.perf_counter() - begin
+        return self._transcript(self.name)
+
+    def open_vocabulary(self) -> Transcript:
+        """Decode the last utterance again with the stock English model."""
+        begin = time.perf_counter()
+        self._decoder.activate_search(STOCK)
+        self._decoder.start_utt()
+        self._decoder.process_raw(b"".join(self._utterance), False, True)
+        self._decoder.end_utt()
+        self._elapsed = time.perf_counter() - begin
+        return self._transcript("pocketsphinx")
+
+    def spot(self, audio: AudioChunk, phrase: str, sensitivity: float) -> float | None:
+        """Keyword search for the wake phrase; where it ends in ``audio``, or None.
+
+        ``sensitivity`` 0..1 maps to PocketSphinx's threshold 1e-20..1e-60 (higher
+        finds more, and falsely more).
+        """
+        threshold = 10.0 ** -(20.0 + 40.0 * min(1.0, max(0.0, sensitivity)))
+        if self._wake != (phrase, threshold):
+            words = phrase.lower().split()
+            if not words or any(self._decoder.lookup_word(w) is None for w in words):
+                return None
+            keyfile = _cache_dir() / "wake.kws"
+            keyfile.parent.mkdir(parents=True, exist_ok=True)
+            keyfile.write_text(f"{' '.join(words)} /{threshold:.0e}/\n", encoding="utf-8")
+            self._decoder.add_kws(WAKE, str(keyfile))
+            self._wake = (phrase, threshold)
+        speech = audio.for_speech()
+        self._decoder.activate_search(WAKE)
+        # Live normalisation starts from a guess; let it settle on this audio first,
+        # or a wake phrase at the very start of a stream is missed.
+        self._decoder.start_utt()
+        self._decoder.process_raw(speech.audio, True, False)
+        self._decoder.end_utt()
+        self._decoder.start_utt()
+        end: float | None = None
+        for piece in speech.split(0.05):
+            self._decoder.process_raw(piece.audio, False, False)
+            if self._decoder.hyp() is not None:
+                end = max(s.end_frame for s in self._decoder.seg()) * FRAME_S
+                break
+        self._decoder.end_utt()
+        return end
+
+    def _transcript(self, engine: str) -> Transcript:
+        hyp = self._decoder.hyp()
+        text = " ".join(w for w in (hyp.hypstr if hyp else "").split() if not w.startswith("<"))
+        confidence = 0.0
+        if hyp is not None and text:
+            confidence = min(1.0, max(0.0, self._decoder.get_logmath().exp(hyp.prob)))
+        return Transcript(text, confidence, self._elapsed * 1000.0, engine)

@@ -1,0 +1,112 @@
+"""Build a small trigram language model (ARPA text) from the intent scripts' sentences.
+
+Like Rhasspy and speech-to-phrase, Hearth tells the recogniser what parents
+are likely to say, so that "mantra" beats "man tra" and "guilty" beats
+"guilt he". The model is a back-off trigram with absolute discounting, written
+in the ARPA format every decoder reads.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import cycle, pairwise
+
+from .script_model import ScriptSet
+
+DISCOUNT = 0.5
+BOS, EOS = "<s>", "</s>"
+
+
+def training_sentences(scripts: ScriptSet, extra: Iterable[str] = ()) -> list[str]:
+    """Every expanded phrase, slot placeholders filled in turn with the list's words."""
+    fillers = {
+        f"{{{name}}}": cycle([w for value in values.values() for w in value.words])
+        for name, values in scripts.lists.items()
+    }
+    out: list[str] = list(extra)
+    for sentences in scripts.expansions.values():
+        for sentence in sentences:
+            words = [next(fillers[w]) if w in fillers else w for w in sentence.split()]
+            out.append(" ".join(words))
+    return out
+
+
+def build_arpa(sentences: Sequence[str], known: Callable[[str], bool] = lambda _w: True) -> str:
+    """A back-off trigram model in ARPA text; sentences with unknown words are left out."""
+    uni: Counter[str] = Counter()
+    bi: Counter[tuple[str, ...]] = Counter()
+    tri: Counter[tuple[str, ...]] = Counter()
+    for sentence in sentences:
+        words = sentence.split()
+        if not words or not all(known(w) for w in words):
+            continue
+        seq = [BOS, *words, EOS]
+        uni.update(seq[1:])
+        uni[BOS] += 1
+        bi.update(pairwise(seq))
+        tri.update(zip(seq, seq[1:], seq[2:], strict=False))
+    if not bi:
+        raise ValueError("no usable sentences to build a language model from")
+
+    total = sum(c for w, c in uni.items() if w != BOS)
+    p1 = {w: c / total for w, c in uni.items() if w != BOS}
+    hist1: Counter[tuple[str, ...]] = Counter({(w,): c for w, c in uni.items()})
+
+    def lower1(key: tuple[str, ...]) -> float:
+        return p1[key[-1]]
+
+    p2 = _conditional(bi, hist1, lower1)
+    bo1 = _backoffs(bi, p2, lower1)
+
+    def lower2(key: tuple[str, ...]) -> float:
+        return p2.get(key[-2:]) or bo1.get(key[-2:-1], 1.0) * p1[key[-1]]
+
+    hist2: Counter[tuple[str, ...]] = Counter()
+    for key, n in tri.items():
+        hist2[key[:-1]] += n
+    p3 = _conditional(tri, hist2, lower2)
+    bo2 = _backoffs(tri, p3, lower2)
+
+    lines = ["\\data\\", f"ngram 1={len(uni)}", f"ngram 2={len(p2)}", f"ngram 3={len(p3)}", ""]
+    lines.append("\\1-grams:")
+    for w in sorted(uni):
+        prob = -99.0 if w == BOS else math.log10(p1[w])
+        lines.append(f"{prob:.4f}\t{w}\t{math.log10(bo1.get((w,), 1.0)):.4f}")
+    lines += ["", "\\2-grams:"]
+    for (a, b), prob in sorted(p2.items()):
+        lines.append(f"{math.log10(prob):.4f}\t{a} {b}\t{math.log10(bo2.get((a, b), 1.0)):.4f}")
+    lines += ["", "\\3-grams:"]
+    for (a, b, c), prob in sorted(p3.items()):
+        lines.append(f"{math.log10(prob):.4f}\t{a} {b} {c}")
+    lines += ["", "\\end\\", ""]
+    return "\n".join(lines)
+
+
+def _conditional(
+    grams: Mapping[tuple[str, ...], int],
+    history: Mapping[tuple[str, ...], int],
+    lower: Callable[[tuple[str, ...]], float],
+) -> dict[tuple[str, ...], float]:
+    """Interpolated absolute discounting: (c - D)/c(h) + D * types(h)/c(h) * lower."""
+    types: Counter[tuple[str, ...]] = Counter(key[:-1] for key in grams)
+    out: dict[tuple[str, ...], float] = {}
+    for key, count in grams.items():
+        h = key[:-1]
+        out[key] = (count - DISCOUNT) / history[h] + DISCOUNT * types[h] / history[h] * lower(key)
+    return out
+
+
+def _backoffs(
+    grams: Mapping[tuple[str, ...], int],
+    probs: Mapping[tuple[str, ...], float],
+    lower: Callable[[tuple[str, ...]], float],
+) -> dict[tuple[str, ...], float]:
+    """Back-off weight per history so each conditional distribution sums to one."""
+    seen_high: dict[tuple[str, ...], float] = defaultdict(float)
+    seen_low: dict[tuple[str, ...], float] = defaultdict(float)
+    for key in grams:
+        seen_high[key[:-1]] += probs[key]
+        seen_low[key[:-1]] += lower(key)
+    return {h: max(1e-9, 1.0 - seen_high[h]) / max(1e-9, 1.0 - seen_low[h]) for h in seen_high}

@@ -1,0 +1,217 @@
+"""The voice loop: idle → wake → listen → understand → reply → (listen for the answer) → idle.
+
+It runs on a stream of 16 kHz audio chunks, from a microphone or a WAV file,
+and measures time by the audio it has heard, so a file behaves exactly as the
+same sound would at the kitchen counter. Replies go to a ``play`` function: the
+speaker, or a track written to a WAV file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from rapidfuzz import fuzz
+
+from audio.chunk import AudioChunk
+from audio.earcons import listening_chime
+from audio.endpoint import SpeechDetector, SpeechEnded
+
+from .dialogue import Dialogue, Reply
+from .library import ScriptLibrary
+from .text_normalize import normalize
+from .tts import Synthesizer
+from .understanding import Understander
+
+log = logging.getLogger(__name__)
+
+RELOAD_EVERY_S = 2.0
+MIN_COMMAND_S = 0.5
+"""Less audio than this after the wake phrase is just its tail: listen for the request."""
+
+
+def _after(audio: AudioChunk, seconds: float) -> AudioChunk:
+    speech = audio.for_speech()
+    start = min(len(speech.audio), int(seconds * speech.rate) * 2)
+    return AudioChunk(speech.rate, 2, 1, speech.audio[start:])
+
+
+class StreamClock:
+    """Seconds of audio heard so far; the dialogue engine's clock in the loop."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+class State(Enum):
+    """Whether Hearth needs the wake phrase before it listens."""
+
+    IDLE = "idle"
+    LISTENING = "listening"
+
+
+@dataclass(frozen=True)
+class LoopEvent:
+    """Something that happened, for the transcript and the log."""
+
+    time: float
+    """Stream time in seconds."""
+    kind: str
+    """``wake``, ``heard``, ``reply``, ``ignored``, ``closed``, ``reload``."""
+    text: str = ""
+    intent: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def strip_wake(text: str, wake: str, sensitivity: float = 0.5) -> str | None:
+    """The words after the wake phrase, or None when the sentence does not start with it.
+
+    ``sensitivity`` in 0..1: higher accepts rougher matches (more false wakes).
+    """
+    words = normalize(text).split()
+    wake_words = normalize(wake).split()
+    if not words or not wake_words:
+        return None
+    cutoff = 90.0 - 30.0 * sensitivity
+    for size in (len(wake_words), len(wake_words) - 1, len(wake_words) + 1):
+        if size < 1 or size > len(words):
+            continue
+        head = " ".join(words[:size])
+        if fuzz.ratio(head, " ".join(wake_words)) >= cutoff:
+            return " ".join(words[size:])
+    return None
+
+
+class VoiceLoop:
+    """Turns a stream of audio into spoken replies."""
+
+    def __init__(
+        self,
+        understander: Understander,
+        dialogue: Dialogue,
+        synthesizer: Synthesizer,
+        play: Callable[[AudioChunk], object],
+        clock: StreamClock,
+        *,
+        wake: str | None = "hey hearth",
+        sensitivity: float = 0.5,
+        listen_s: float = 8.0,
+        trailing_silence_s: float = 0.4,
+        library: ScriptLibrary | None = None,
+        on_event: Callable[[LoopEvent], None] = lambda _e: None,
+    ) -> None:
+        """``wake=None`` listens to everything (useful for files of commands only)."""
+        self.understander = understander
+        self.dialogue = dialogue
+        self.synthesizer = synthesizer
+        self.play = play
+        self.clock = clock
+        self.wake = wake
+        self.sensitivity = sensitivity
+        self.listen_s = listen_s
+        self.library = library
+        self.on_event = on_event
+        self.detector = SpeechDetector(trailing_silence_s=trailing_silence_s)
+        self.state = State.IDLE if wake else State.LISTENING
+        self._deadline = 0.0
+        self._next_reload = RELOAD_EVERY_S
+
+    def feed(self, chunk: AudioChunk) -> None:
+        """Process audio; replies are played as utterances end."""
+        speech = chunk.for_speech()
+        for event in self.detector.feed(speech):
+            if isinstance(event, SpeechEnded):
+                self._utterance(event)
+        self.clock.t += speech.seconds
+        self._tick()
+
+    def finish(self) -> None:
+        """End of the stream: handle the last utterance and close the conversation."""
+        for event in self.detector.flush():
+            if isinstance(event, SpeechEnded):
+                self._utterance(event)
+        notice = self.dialogue.close()
+        if notice:
+            log.warning("%s", notice)
+
+    def _tick(self) -> None:
+        now = self.clock.t
+        closed = self.dialogue.check_timeout()
+        if closed is not None:
+            self._emit("closed", "no answer; the conversation closed quietly")
+            if closed.notice:
+                log.warning("%s", closed.notice)
+        if self.wake and self.state is State.LISTENING and now > self._deadline:
+            self.state = State.IDLE
+        if self.library is not None and now >= self._next_reload:
+            self._next_reload = now + RELOAD_EVERY_S
+            result = self.library.reload_if_changed()
+            if result.reloaded:
+                self._emit("reload", "scripts reloaded")
+            elif result.error is not None:
+                self._emit("reload", f"kept the last good scripts: {result.error}")
+
+    def _utterance(self, event: SpeechEnded) -> None:
+        audio = event.audio
+        woke = False
+        if self.state is State.IDLE and self.wake:
+            end = self.understander.recognizer.spot(audio, self.wake, self.sensitivity)
+            if end is not None:
+                woke = True
+                audio = _after(audio, end)
+                if audio.seconds < MIN_COMMAND_S:
+                    self._emit("wake", self.wake)
+                    self.play(listening_chime())
+                    self._listen(0.0)
+                    return
+        heard = self.understander.understand(audio)
+        text = heard.transcript.text
+        if self.state is State.IDLE and self.wake and not woke:
+            rest = strip_wake(text, self.wake, self.sensitivity)
+            if rest is None:
+                self._emit("ignored", text, timings=heard.timings)
+                return
+            self._emit("wake", text, timings=heard.timings)
+            if not rest:
+                self.play(listening_chime())
+                self._listen(0.0)
+                return
+            text = rest
+        elif self.wake:
+            text = strip_wake(text, self.wake, self.sensitivity) or text
+        if not text:
+            return
+        self._emit("heard", text, timings=heard.timings)
+        self._answer(self.dialogue.hear(text))
+
+    def _answer(self, reply: Reply) -> None:
+        audio = self.synthesizer.synthesize(reply.text) if reply.text else None
+        self._emit("reply", reply.text, reply.intent)
+        if reply.notice:
+            log.warning("%s", reply.notice)
+        if audio is not None and audio.frames:
+            self.play(audio)
+            self.dialogue.wait_from(self.clock.t + audio.seconds)
+        if reply.ended or not reply.expects_answer:
+            self.state = State.IDLE if self.wake else State.LISTENING
+            return
+        # The answer comes after Hearth has finished speaking.
+        self._listen(audio.seconds if audio is not None else 0.0)
+
+    def _listen(self, after_s: float) -> None:
+        self.state = State.LISTENING
+        self._deadline = self.clock.t + after_s + self.listen_s
+
+    def _emit(
+        self,
+        kind: str,
+        text: str,
+        intent: str | None = None,
+        timings: dict[str, float] | None = None,
+    ) -> None:
+        self.on_event(LoopEvent(self.clock.t, kind, text, intent, dict(timings or {})))

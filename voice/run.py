@@ -1,0 +1,170 @@
+"""``hearth run``: the voice loop on the microphone and speaker, or over WAV files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from audio.chunk import SPEECH_RATE, AudioChunk
+from audio.devices import Microphone, Speaker
+from audio.wav import iter_wav, write_wav
+
+from . import app
+from .dialogue import Dialogue
+from .engines import make_recognizer
+from .library import ScriptLibrary
+from .loop import LoopEvent, StreamClock, VoiceLoop
+from .tts import Synthesizer
+from .understanding import Understander
+
+
+class Track:
+    """Replies placed on a timeline at the moment they are played, written as one WAV."""
+
+    def __init__(self, clock: StreamClock) -> None:
+        self.clock = clock
+        self._pieces: list[tuple[int, np.ndarray]] = []
+        self._end = 0
+
+    def play(self, chunk: AudioChunk) -> None:
+        """Place a reply at the current stream time (after any reply still playing)."""
+        samples = np.frombuffer(chunk.for_speech().audio, dtype="<i2")
+        start = max(int(self.clock.t * SPEECH_RATE), self._end)
+        self._pieces.append((start, samples))
+        self._end = start + len(samples)
+
+    def write(self, path: Path, min_seconds: float) -> None:
+        """Write the track, at least ``min_seconds`` long."""
+        total = max(self._end, int(min_seconds * SPEECH_RATE))
+        out = np.zeros(total, dtype="<i2")
+        for start, samples in self._pieces:
+            out[start : start + len(samples)] = samples
+        write_wav(path, AudioChunk(SPEECH_RATE, 2, 1, out.tobytes()))
+
+
+def _printer(event: LoopEvent) -> None:
+    stamp = f"[{event.time:7.2f}s]"
+    if event.kind == "heard":
+        timings = ", ".join(f"{k} {v:.0f}" for k, v in event.timings.items())
+        print(f"{stamp} parent: {event.text}   ({timings} ms)")
+    elif event.kind == "reply":
+        print(f"{stamp} hearth [{event.intent or 'not understood'}]: {event.text}")
+    elif event.kind == "wake":
+        print(f"{stamp} (wake phrase: {event.text!r})")
+    elif event.kind == "ignored":
+        if event.text:
+            print(f"{stamp} (not for me: {event.text!r})")
+    else:
+        print(f"{stamp} ({event.text})")
+    sys.stdout.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run until the file ends, or Ctrl-C on the microphone."""
+    settings = app.settings_from_args(args)
+    library = app.open_library(settings)
+    journal = app.open_journal(settings)
+    if journal.notice:
+        print(journal.notice, file=sys.stderr)
+    recognizer = make_recognizer(args.engine, args.vosk_model)
+    wake = args.wake or None
+    understander = Understander(recognizer, library, (wake,) if wake else ())
+    synthesizer = Synthesizer()
+    clock = StreamClock()
+    dialogue = Dialogue(lambda: library.brain, settings, journal, clock=clock)
+    print(f"Hearth is using {recognizer.name}. Wake phrase: {wake or '(none)'}.", file=sys.stderr)
+    try:
+        if args.input:
+            return _run_file(args, understander, dialogue, synthesizer, clock, library, wake)
+        return _run_devices(args, understander, dialogue, synthesizer, clock, library, wake)
+    finally:
+        journal.close()
+
+
+def _run_file(
+    args: argparse.Namespace,
+    understander: Understander,
+    dialogue: Dialogue,
+    synthesizer: Synthesizer,
+    clock: StreamClock,
+    library: ScriptLibrary,
+    wake: str | None,
+) -> int:
+    track = Track(clock)
+    loop = VoiceLoop(
+        understander,
+        dialogue,
+        synthesizer,
+        track.play,
+        clock,
+        wake=wake,
+        sensitivity=args.sensitivity,
+        library=library,
+        on_event=_printer,
+    )
+    for chunk in iter_wav(Path(args.input), seconds=0.1):
+        loop.feed(chunk)
+        if args.realtime:
+            time.sleep(chunk.seconds)
+    loop.finish()
+    if args.output:
+        track.write(Path(args.output), clock.t)
+        print(f"Replies written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _run_devices(
+    args: argparse.Namespace,
+    understander: Understander,
+    dialogue: Dialogue,
+    synthesizer: Synthesizer,
+    clock: StreamClock,
+    library: ScriptLibrary,
+    wake: str | None,
+) -> int:
+    speaker = Speaker(args.output_device)
+    loop = VoiceLoop(
+        understander,
+        dialogue,
+        synthesizer,
+        speaker.play,
+        clock,
+        wake=wake,
+        sensitivity=args.sensitivity,
+        library=library,
+        on_event=_printer,
+    )
+    with Microphone(args.input_device) as microphone:
+        print("Listening. Say the wake phrase; Ctrl-C to stop.", file=sys.stderr)
+        try:
+            for chunk in microphone:
+                loop.feed(chunk)
+        except KeyboardInterrupt:
+            pass
+    loop.finish()
+    return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``hearth run``."""
+    parser.add_argument(
+        "--input", metavar="FILE.wav", help="listen to a recording instead of the microphone"
+    )
+    parser.add_argument(
+        "--output", metavar="FILE.wav", help="write Hearth's voice to a file (with --input)"
+    )
+    parser.add_argument("--input-device", help="microphone name or index (see `hearth devices`)")
+    parser.add_argument("--output-device", help="speaker name or index (see `hearth devices`)")
+    parser.add_argument(
+        "--wake", default="hey hearth", help='wake phrase; "" to listen to everything'
+    )
+    parser.add_argument(
+        "--sensitivity", type=float, default=0.5, help="wake phrase sensitivity, 0..1"
+    )
+    parser.add_argument(
+        "--realtime", action="store_true", help="feed a file at the pace it was recorded"
+    )

@@ -1,0 +1,86 @@
+"""From an utterance's audio to meaning: recognise, match, and fall back to open vocabulary.
+
+The recogniser first decodes with the domain model built from the scripts.
+When that text means nothing to the matcher, the same audio is decoded again
+with the engine's open-vocabulary model, so free speech still gets through.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from audio.chunk import AudioChunk
+
+from .asr import Recognizer, Transcript
+from .library import ScriptLibrary
+from .lm_builder import training_sentences
+from .matcher import MatchResult
+from .script_model import ScriptSet
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What Hearth heard and what it means."""
+
+    transcript: Transcript
+    """The text used (domain or open vocabulary)."""
+    result: MatchResult
+    """The matcher's view of that text."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Milliseconds per stage: ``asr_ms``, ``match_ms`` (and ``fallback_ms`` when used)."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The line ``hearth understand --json`` prints (without ``file``)."""
+        best = self.result.best
+        ranked = self.result.ranked
+        return {
+            "text": self.transcript.text,
+            "intent": best.intent if best else None,
+            "slots": dict(self.result.slots),
+            "confidence": best.confidence if best else (ranked[0].confidence if ranked else 0.0),
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+class Understander:
+    """A recogniser kept in step with the scripts, and the matcher."""
+
+    def __init__(
+        self, recognizer: Recognizer, library: ScriptLibrary, extra: tuple[str, ...] = ()
+    ) -> None:
+        """``extra``: sentences the recogniser should also expect (the wake phrase)."""
+        self.recognizer = recognizer
+        self.library = library
+        self._extra = extra
+        self._scripts: ScriptSet | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the recogniser's domain model if the scripts changed (after a reload)."""
+        scripts = self.library.brain.scripts
+        if scripts is not self._scripts:
+            self.recognizer.set_phrases(training_sentences(scripts, self._extra))
+            self._scripts = scripts
+
+    def understand(self, audio: AudioChunk) -> Understanding:
+        """Recognise one utterance and match it."""
+        self.refresh()
+        transcript = self.recognizer.recognize(audio.split(0.1))
+        timings = {"asr_ms": transcript.asr_ms}
+        result = self._match(transcript.text, timings)
+        fallback = getattr(self.recognizer, "open_vocabulary", None)
+        if result.best is None and result.reason != "not for hearth" and callable(fallback):
+            other: Transcript = fallback()
+            timings["fallback_ms"] = other.asr_ms
+            other_result = self._match(other.text, timings)
+            if other_result.best is not None or not transcript.text:
+                transcript, result = other, other_result
+        return Understanding(transcript, result, timings)
+
+    def _match(self, text: str, timings: dict[str, float]) -> MatchResult:
+        begin = time.perf_counter()
+        result = self.library.brain.matcher.match(text)
+        timings["match_ms"] = timings.get("match_ms", 0.0) + (time.perf_counter() - begin) * 1000.0
+        return result
