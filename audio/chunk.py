@@ -66,8 +66,9 @@ class AudioChunk:
     @classmethod
     def from_float(cls, samples: np.ndarray, rate: int) -> AudioChunk:
         """16-bit chunk from float samples in [-1, 1], shape (frames,) or (frames, channels)."""
-        data = samples.reshape(len(samples), -1)
-        pcm = np.clip(np.round(data * 32767.0), -32768, 32767).astype("<i2")
+        data = samples[:, None] if samples.ndim == 1 else samples
+        # The same scale as to_float(), so int16 -> float -> int16 is exact.
+        pcm = np.clip(np.round(data * 32768.0), -32768, 32767).astype("<i2")
         return cls(rate, 2, data.shape[1], pcm.tobytes())
 
     def for_speech(self) -> AudioChunk:

@@ -57,9 +57,6 @@ class SpeechConverter:
 
 
 def _speech_chunk(mono: np.ndarray) -> AudioChunk:
-    # The resampler may return nothing for a short block (from_float cannot take 0 samples).
-    if not len(mono):
-        return AudioChunk(SPEECH_RATE, 2, 1, b"")
     return AudioChunk.from_float(mono, SPEECH_RATE)
 
 

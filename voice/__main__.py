@@ -7,6 +7,8 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from audio.chunk import AudioError
+
 from . import __version__
 from .errors import HearthError
 
@@ -30,11 +32,20 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _engine(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--engine",
-        default="auto",
         choices=("auto", "vosk", "pocketsphinx", "pocketsphinx-stock"),
         help="speech engine: auto = Vosk when a model is found, else PocketSphinx",
     )
     parser.add_argument("--vosk-model", metavar="PATH", help="an unpacked Vosk model folder")
+
+
+def _config_show(args: argparse.Namespace) -> int:
+    from .app import settings_from_args
+    from .config import show
+    from .paths import config_file
+
+    print(f"# {args.config or config_file()}")
+    print(show(settings_from_args(args)))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     _engine(p)
     run.add_arguments(p)
     p.set_defaults(handler=run.run)
+
+    p = sub.add_parser("config", help="show the settings in use (config.toml + defaults)")
+    _common(p)
+    p.add_argument("action", choices=("show",))
+    p.set_defaults(handler=_config_show)
 
     p = sub.add_parser("devices", help="list microphones and speakers")
     p.set_defaults(handler=devices_cli.run)
@@ -97,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except HearthError as err:
+    except (HearthError, AudioError) as err:
         print(f"hearth: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

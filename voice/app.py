@@ -22,8 +22,18 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["intents"] = str(args.intents)
     if getattr(args, "journal", None):
         overrides["journal"] = str(args.journal)
-    if getattr(args, "crisis_line", None):
-        overrides["crisis_line"] = str(args.crisis_line)
+    for name in (
+        "crisis_line",
+        "engine",
+        "vosk_model",
+        "wake",
+        "sensitivity",
+        "input_device",
+        "output_device",
+    ):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
     return dataclasses.replace(settings, **overrides)
 
 

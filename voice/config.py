@@ -28,6 +28,26 @@ class Settings:
     """How long Hearth waits for an answer to its question before closing quietly."""
     match_threshold: float = 0.72
     """Below this confidence an utterance is not understood."""
+    engine: str = "auto"
+    """Speech engine: auto (Vosk when a model is found, else PocketSphinx), vosk, pocketsphinx."""
+    vosk_model: str = ""
+    """An unpacked Vosk model folder; empty = ``$HEARTH_VOSK_MODEL`` or the cache."""
+    wake: str = "hey hearth"
+    """The wake phrase."""
+    sensitivity: float = 0.5
+    """Wake phrase sensitivity, 0..1 (higher wakes more easily, and more often by mistake)."""
+    trailing_silence_s: float = 0.4
+    """How long a pause ends what the parent is saying."""
+    input_device: str = ""
+    """Microphone name or index; empty = the system default."""
+    output_device: str = ""
+    """Speaker name or index; empty = the system default."""
+    voice: str = ""
+    """Text-to-speech voice (an espeak-ng voice name); empty = the default English voice."""
+    rate: int = 165
+    """Speaking rate in words per minute."""
+    volume: float = 0.9
+    """Speaking volume, 0..1."""
 
 
 def load_settings(path: Path) -> Settings:
@@ -41,6 +61,22 @@ def load_settings(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: cannot read the config file ({err})") from None
     return settings_from_dict(data, str(path))
+
+
+def show(settings: Settings) -> str:
+    """The settings as TOML, each with its explanation."""
+    lines = []
+    for f in dataclasses.fields(Settings):
+        value = getattr(settings, f.name)
+        text = (
+            str(value).lower()
+            if isinstance(value, bool)
+            else repr(value)
+            if isinstance(value, str)
+            else str(value)
+        )
+        lines.append(f"{f.name} = {text}".replace("'", '"'))
+    return "\n".join(lines)
 
 
 def settings_from_dict(data: dict[str, Any], where: str = "config") -> Settings:

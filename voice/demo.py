@@ -21,7 +21,7 @@ from . import app
 from .dialogue import Dialogue
 from .engines import make_recognizer
 from .journal import Journal
-from .tts import Synthesizer
+from .tts import Synthesizer, VoiceSettings
 from .understanding import Understander
 
 AUDIO_DIR = Path(__file__).resolve().parent / "demo_audio"
@@ -42,9 +42,9 @@ def run(args: argparse.Namespace) -> int:
     """Play the demo and print the transcript."""
     settings = app.settings_from_args(args)
     library = app.open_library(settings)
-    recognizer = make_recognizer(args.engine, args.vosk_model)
+    recognizer = make_recognizer(settings.engine, settings.vosk_model or None)
     understander = Understander(recognizer, library, ("hey hearth",))
-    synthesizer = Synthesizer()
+    synthesizer = Synthesizer(VoiceSettings(settings.voice, settings.rate, settings.volume))
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="hearth-demo-replies-"))
     out.mkdir(parents=True, exist_ok=True)
     print(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -16,9 +18,8 @@ from audio.wav import iter_wav, write_wav
 from . import app
 from .dialogue import Dialogue
 from .engines import make_recognizer
-from .library import ScriptLibrary
 from .loop import LoopEvent, StreamClock, VoiceLoop
-from .tts import Synthesizer
+from .tts import Synthesizer, VoiceSettings
 from .understanding import Understander
 
 
@@ -70,83 +71,51 @@ def run(args: argparse.Namespace) -> int:
     journal = app.open_journal(settings)
     if journal.notice:
         print(journal.notice, file=sys.stderr)
-    recognizer = make_recognizer(args.engine, args.vosk_model)
-    wake = args.wake or None
-    understander = Understander(recognizer, library, (wake,) if wake else ())
-    synthesizer = Synthesizer()
+    recognizer = make_recognizer(settings.engine, settings.vosk_model or None)
+    wake = settings.wake or None
     clock = StreamClock()
     dialogue = Dialogue(lambda: library.brain, settings, journal, clock=clock)
+    synthesizer = Synthesizer(VoiceSettings(settings.voice, settings.rate, settings.volume))
     print(f"Hearth is using {recognizer.name}. Wake phrase: {wake or '(none)'}.", file=sys.stderr)
+
+    def make_loop(play: Callable[[AudioChunk], object]) -> VoiceLoop:
+        return VoiceLoop(
+            Understander(recognizer, library, (wake,) if wake else ()),
+            dialogue,
+            synthesizer,
+            play,
+            clock,
+            wake=wake,
+            sensitivity=settings.sensitivity,
+            trailing_silence_s=settings.trailing_silence_s,
+            library=library,
+            on_event=_printer,
+        )
+
     try:
         if args.input:
-            return _run_file(args, understander, dialogue, synthesizer, clock, library, wake)
-        return _run_devices(args, understander, dialogue, synthesizer, clock, library, wake)
+            track = Track(clock)
+            loop = make_loop(track.play)
+            for chunk in iter_wav(Path(args.input), seconds=0.1):
+                loop.feed(chunk)
+                if args.realtime:
+                    time.sleep(chunk.seconds)
+            loop.finish()
+            if args.output:
+                track.write(Path(args.output), clock.t)
+                print(f"Replies written to {args.output}", file=sys.stderr)
+            return 0
+        speaker = Speaker(settings.output_device or None)
+        loop = make_loop(speaker.play)
+        with Microphone(settings.input_device or None) as microphone:
+            print("Listening. Say the wake phrase; Ctrl-C to stop.", file=sys.stderr)
+            with contextlib.suppress(KeyboardInterrupt):
+                for chunk in microphone:
+                    loop.feed(chunk)
+        loop.finish()
+        return 0
     finally:
         journal.close()
-
-
-def _run_file(
-    args: argparse.Namespace,
-    understander: Understander,
-    dialogue: Dialogue,
-    synthesizer: Synthesizer,
-    clock: StreamClock,
-    library: ScriptLibrary,
-    wake: str | None,
-) -> int:
-    track = Track(clock)
-    loop = VoiceLoop(
-        understander,
-        dialogue,
-        synthesizer,
-        track.play,
-        clock,
-        wake=wake,
-        sensitivity=args.sensitivity,
-        library=library,
-        on_event=_printer,
-    )
-    for chunk in iter_wav(Path(args.input), seconds=0.1):
-        loop.feed(chunk)
-        if args.realtime:
-            time.sleep(chunk.seconds)
-    loop.finish()
-    if args.output:
-        track.write(Path(args.output), clock.t)
-        print(f"Replies written to {args.output}", file=sys.stderr)
-    return 0
-
-
-def _run_devices(
-    args: argparse.Namespace,
-    understander: Understander,
-    dialogue: Dialogue,
-    synthesizer: Synthesizer,
-    clock: StreamClock,
-    library: ScriptLibrary,
-    wake: str | None,
-) -> int:
-    speaker = Speaker(args.output_device)
-    loop = VoiceLoop(
-        understander,
-        dialogue,
-        synthesizer,
-        speaker.play,
-        clock,
-        wake=wake,
-        sensitivity=args.sensitivity,
-        library=library,
-        on_event=_printer,
-    )
-    with Microphone(args.input_device) as microphone:
-        print("Listening. Say the wake phrase; Ctrl-C to stop.", file=sys.stderr)
-        try:
-            for chunk in microphone:
-                loop.feed(chunk)
-        except KeyboardInterrupt:
-            pass
-    loop.finish()
-    return 0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

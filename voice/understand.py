@@ -50,11 +50,14 @@ def run(args: argparse.Namespace) -> int:
     """Print one line per file and per ``--text``; the model is loaded once."""
     if not args.files and not args.text:
         raise HearthError('give one or more WAV files, or --text "a sentence"')
-    library = app.open_library(app.settings_from_args(args))
+    settings = app.settings_from_args(args)
+    library = app.open_library(settings)
     failed = 0
     if args.files:
         understander = Understander(
-            make_recognizer(args.engine, args.vosk_model), library, ("hey hearth",)
+            make_recognizer(settings.engine, settings.vosk_model or None),
+            library,
+            (settings.wake,) if settings.wake else (),
         )
         for name in args.files:
             try:
