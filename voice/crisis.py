@@ -8,12 +8,15 @@ anywhere in the sentence, and with a small tolerance for misheard letters.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import pairwise
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 _FUZZY_CUTOFF = 92.0
 _FUZZY_MIN_CHARS = 10
+_ANCHOR_CUTOFF = 75.0
 
 
 class CrisisDetector:
@@ -23,7 +26,18 @@ class CrisisDetector:
         self._terms = tuple(sorted({t for t in terms if t}, key=len, reverse=True))
         alternatives = "|".join(re.escape(t) for t in self._terms)
         self._exact = re.compile(rf"\b(?:{alternatives})\b") if self._terms else None
-        self._fuzzy = tuple(t for t in self._terms if len(t) >= _FUZZY_MIN_CHARS and " " in t)
+        # For the fuzzy pass, each term is filed under its rarest word (its anchor), so
+        # only the terms whose anchor resembles a word of the sentence are compared.
+        fuzzy = [t for t in self._terms if len(t) >= _FUZZY_MIN_CHARS and " " in t]
+        counts = Counter(w for t in fuzzy for w in set(t.split()))
+        self._by_anchor: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for term in fuzzy:
+            anchor = min(
+                (w for w in term.split() if len(w) >= 3), key=lambda w: (counts[w], w), default=None
+            )
+            if anchor is not None:
+                self._by_anchor[anchor].append((term, term.replace(" ", "")))
+        self._anchors = list(self._by_anchor)
 
     def find(self, normalised: str) -> str | None:
         """The crisis term found in the text, or None."""
@@ -32,15 +46,25 @@ class CrisisDetector:
         hit = self._exact.search(normalised)
         if hit is not None:
             return hit.group(0)
-        squashed = normalised.replace(" ", "")
-        for term in self._fuzzy:
-            # Recognisers split or join words ("my self", "kill my self"): compare without
-            # spaces, and only where the sentence is at least as long as the term (else a
-            # bare "no" would be "contained" in a long term).
-            joined = term.replace(" ", "")
-            if (
-                len(squashed) >= len(joined)
-                and fuzz.partial_ratio(joined, squashed) >= _FUZZY_CUTOFF
+        words = normalised.split()
+        # Recognisers split or join words ("my self"): also try neighbouring pairs joined.
+        heard = set(words) | {a + b for a, b in pairwise(words)}
+        anchors: set[str] = set()
+        for word in heard:
+            if len(word) < 3:
+                continue
+            for anchor, _score, _i in process.extract(
+                word, self._anchors, scorer=fuzz.ratio, score_cutoff=_ANCHOR_CUTOFF, limit=None
             ):
-                return term
+                anchors.add(anchor)
+        squashed = normalised.replace(" ", "")
+        for anchor in sorted(anchors):
+            for term, joined in self._by_anchor[anchor]:
+                # Only where the sentence is at least as long as the term (else a bare
+                # "no" would be "contained" in a long term).
+                if (
+                    len(squashed) >= len(joined)
+                    and fuzz.partial_ratio(joined, squashed) >= _FUZZY_CUTOFF
+                ):
+                    return term
         return None

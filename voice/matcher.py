@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from .crisis import CrisisDetector
 from .phrase_score import PhraseScorer, word_weights
@@ -109,7 +110,11 @@ class Matcher:
         for phrase, intent in zip(self._phrases, self._intents, strict=True):
             by_intent[intent].append(phrase)
         self._scorer = PhraseScorer(word_weights(by_intent))
+        self._words = [tuple(p.split()) for p in self._phrases]
+        self._totals = [self._scorer.total(w) for w in self._words]
         self._short = [i for i, p in enumerate(self._phrases) if len(p.split()) <= _SHORT]
+        self._common_limit = max(500, len(self._phrases) // 5)
+        self._short_texts = [self._phrases[i] for i in self._short]
 
     def _without_ignored(self, normalised: str) -> str:
         kept = [w for w in normalised.split() if w not in self._ignore]
@@ -150,26 +155,42 @@ class Matcher:
             return range(len(self._phrases))
         words = [w for w in set(utterance.split()) if w in self._idf]
         if not words:
-            return list(self._short) if len(utterance.split()) <= _SHORT else []
-        weights = np.zeros(len(self._phrases), dtype=np.float32)
-        for word in words:
-            weights[self._postings[word]] += self._idf[word]
+            return self._close_short(utterance) if len(utterance.split()) <= _SHORT else []
+        # Words in a large share of phrases ("i", "the") tell little apart and would touch
+        # most of the index: rank by the rarer words when there are any.
+        rare = [w for w in words if len(self._postings[w]) <= self._common_limit] or words
+        index = np.concatenate([self._postings[w] for w in rare])
+        weight = np.concatenate(
+            [np.full(len(self._postings[w]), self._idf[w], np.float32) for w in rare]
+        )
+        touched, inverse = np.unique(index, return_inverse=True)
+        scores = np.bincount(inverse, weights=weight)
+        k = min(_CANDIDATES, len(touched))
+        top = np.argpartition(scores, -k)[-k:] if k < len(touched) else np.arange(len(touched))
+        chosen = [int(touched[i]) for i in top]
         exact = self._exact.get(utterance)
-        k = min(_CANDIDATES, len(self._phrases))
-        top = np.argpartition(weights, -k)[-k:]
-        chosen = [int(i) for i in top if weights[i] > 0]
         if exact is not None:
             chosen.extend(exact)
         if len(utterance.split()) <= _SHORT:
-            chosen.extend(self._short)
+            chosen.extend(self._close_short(utterance))
         return chosen
+
+    def _close_short(self, utterance: str) -> list[int]:
+        """Short phrases spelled like a short utterance ("yah" ~ "yeah"), found in C by rapidfuzz."""
+        found = process.extract(
+            utterance, self._short_texts, scorer=fuzz.ratio, limit=_CANDIDATES // 2
+        )
+        return [self._short[i] for _text, _score, i in found]
 
     def _rank(self, utterance: str, slots: Mapping[str, str]) -> tuple[Match, ...]:
         best: dict[str, tuple[float, str]] = {}
         said = utterance.split()
+        said_total = self._scorer.total(said)
         for index in self._candidates(utterance):
             phrase = self._phrases[index]
-            value = self._scorer.score(utterance, said, phrase)
+            value = self._scorer.score(
+                utterance, said, phrase, self._words[index], (said_total, self._totals[index])
+            )
             intent = self._intents[index]
             if value > best.get(intent, (-1.0, ""))[0]:
                 best[intent] = (value, phrase)

@@ -54,9 +54,24 @@ class PhraseScorer:
         """How much a word counts."""
         return self._weights.get(word, self._unknown)
 
-    def score(self, utterance: str, said: Sequence[str], phrase: str) -> float:
-        """0..100 for an utterance (text and its words) against one phrase."""
-        words = phrase.split()
+    def total(self, words: Sequence[str]) -> float:
+        """The summed weight of some words."""
+        return sum(self.weight(w) for w in words) or 1.0
+
+    def score(
+        self,
+        utterance: str,
+        said: Sequence[str],
+        phrase: str,
+        words: Sequence[str] | None = None,
+        totals: tuple[float, float] | None = None,
+    ) -> float:
+        """0..100 for an utterance (text and its words) against one phrase.
+
+        ``words`` (the phrase split) and ``totals`` (``total(said)``, ``total(words)``)
+        may be given precomputed, as the matcher does for speed.
+        """
+        words = phrase.split() if words is None else words
         used = [False] * len(said)
         matched_phrase = matched_said = 0.0
         pending: list[str] = []
@@ -79,8 +94,9 @@ class PhraseScorer:
                     matched_phrase += self.weight(word)
                     matched_said += self.weight(heard)
                     break
-        total_phrase = sum(self.weight(w) for w in words) or 1.0
-        total_said = sum(self.weight(w) for w in said) or 1.0
+        total_said, total_phrase = (
+            totals if totals is not None else (self.total(said), self.total(words))
+        )
         recall = matched_phrase / total_phrase
         precision = matched_said / total_said
         beta2 = RECALL_WEIGHT**2
