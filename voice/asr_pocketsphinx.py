@@ -49,9 +49,6 @@ class PocketSphinxRecognizer(Recognizer):
             dict=str(model / "en-us" / "cmudict-en-us.dict"),
             lm=str(model / "en-us" / "en-us.lm.bin"),
             loglevel="FATAL",
-            # Recordings with digital silence (files, synthetic speech) throw off the
-            # feature normalisation; a whisper of dither makes them behave like a microphone.
-            dither=True,
         )
         self._decoder = Decoder(config)
         self._decoder.add_lm(STOCK, self._decoder.get_lm())

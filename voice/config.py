@@ -26,7 +26,7 @@ class Settings:
     """The parent's own scripts; empty = ``$HEARTH_INTENTS`` or ``~/.config/hearth/intents``."""
     answer_timeout_s: float = 8.0
     """How long Hearth waits for an answer to its question before closing quietly."""
-    match_threshold: float = 0.72
+    match_threshold: float = 0.74
     """Below this confidence an utterance is not understood."""
     engine: str = "auto"
     """Speech engine: auto (Vosk when a model is found, else PocketSphinx), vosk, pocketsphinx."""

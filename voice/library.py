@@ -54,7 +54,7 @@ def _signature(folders: Sequence[Path]) -> Signature:
 class ScriptLibrary:
     """Loads scripts from folders (defaults first) and keeps the last good set."""
 
-    def __init__(self, folders: Sequence[Path], threshold: float = 0.72) -> None:
+    def __init__(self, folders: Sequence[Path], threshold: float = 0.74) -> None:
         """Load the scripts; raises ScriptError if they are not valid at start."""
         self.folders = tuple(Path(f) for f in folders)
         self.threshold = threshold

@@ -25,6 +25,11 @@ from .slots import SlotFinder
 from .text_normalize import normalize
 
 _CANDIDATES = 48
+LONG_SENTENCE_ALLOWANCE = 0.05
+"""Threshold lowered by this for every five words beyond five (at most twice)."""
+CRISIS_ALLOWANCE = 0.05
+SINGLE_WORD_THRESHOLD = 0.9
+"""How much less certain Hearth may be when the closest reading of all is a crisis."""
 _SHORT = 3  # utterances of up to this many words are also compared with all short phrases
 
 
@@ -68,8 +73,8 @@ class Matcher:
     def __init__(
         self,
         scripts: ScriptSet,
-        threshold: float = 0.72,
-        tie_margin: float = 0.03,
+        threshold: float = 0.74,
+        tie_margin: float = 0.02,
         ignore_words: Iterable[str] = ("hearth",),
         use_index: bool = True,
     ) -> None:
@@ -106,6 +111,12 @@ class Matcher:
             self._exact[phrase].append(index)
         self._postings = {w: np.array(ids, dtype=np.int32) for w, ids in postings.items()}
         self._idf = {w: math.log(total / len(ids)) + 0.1 for w, ids in postings.items()}
+        self._norms = np.array(
+            [
+                math.sqrt(sum(self._idf[w] ** 2 for w in set(p.split()))) or 1.0
+                for p in self._phrases
+            ]
+        )
         by_intent: dict[str, list[str]] = defaultdict(list)
         for phrase, intent in zip(self._phrases, self._intents, strict=True):
             by_intent[intent].append(phrase)
@@ -119,6 +130,19 @@ class Matcher:
     def _without_ignored(self, normalised: str) -> str:
         kept = [w for w in normalised.split() if w not in self._ignore]
         return " ".join(kept) if kept else normalised
+
+    def threshold_for(self, words: int) -> float:
+        """The confidence needed for a sentence of this many words.
+
+        Long sentences carry reasons and asides ("i am so tired, the baby was up all
+        night") that no phrase explains, so they score lower for the same meaning.
+        """
+        if words <= 1:
+            # A lone word is what noise and stray sounds decode to ("see"): only a word
+            # a script lists on its own ("stop", "yeah") or a near spelling of one counts.
+            return max(self.threshold, SINGLE_WORD_THRESHOLD)
+        extra = max(0, words - 5) / 5 * LONG_SENTENCE_ALLOWANCE
+        return self.threshold - min(extra, 2 * LONG_SENTENCE_ALLOWANCE)
 
     @property
     def phrase_count(self) -> int:
@@ -138,11 +162,16 @@ class Matcher:
         if not ranked:
             return MatchResult(canon.text, None, (), "no match")
         best = ranked[0]
+        threshold = self.threshold_for(len(canon.text.split()))
         crisis_near = next((m for m in ranked if m.intent == CRISIS_INTENT), None)
-        if crisis_near is not None and crisis_near.confidence >= self.threshold:
-            # Never let another intent win over a plausible crisis.
+        if crisis_near is not None and (
+            crisis_near.confidence >= threshold
+            or (crisis_near is best and best.confidence >= threshold - CRISIS_ALLOWANCE)
+        ):
+            # Never let another intent win over a plausible crisis; when crisis is the
+            # closest reading at all, accept it with less certainty than anything else.
             return MatchResult(canon.text, crisis_near, ranked)
-        if best.confidence < self.threshold:
+        if best.confidence < threshold:
             return MatchResult(canon.text, None, ranked, "below threshold")
         if best.intent in self._not_for_hearth:
             return MatchResult(canon.text, None, ranked, "not for hearth")
@@ -158,13 +187,16 @@ class Matcher:
             return self._close_short(utterance) if len(utterance.split()) <= _SHORT else []
         # Words in a large share of phrases ("i", "the") tell little apart and would touch
         # most of the index: rank by the rarer words when there are any.
-        rare = [w for w in words if len(self._postings[w]) <= self._common_limit] or words
+        rare = [
+            w for w in words if len(self._postings[w]) <= self._common_limit or w.startswith("{")
+        ] or words
         index = np.concatenate([self._postings[w] for w in rare])
         weight = np.concatenate(
             [np.full(len(self._postings[w]), self._idf[w], np.float32) for w in rare]
         )
         touched, inverse = np.unique(index, return_inverse=True)
-        scores = np.bincount(inverse, weights=weight)
+        # Cosine-like: a short phrase fully said beats a long one sharing a rare word.
+        scores = np.bincount(inverse, weights=weight) / self._norms[touched]
         k = min(_CANDIDATES, len(touched))
         top = np.argpartition(scores, -k)[-k:] if k < len(touched) else np.arange(len(touched))
         chosen = [int(touched[i]) for i in top]

@@ -19,6 +19,9 @@ from .lm_builder import training_sentences
 from .matcher import MatchResult
 from .script_model import ScriptSet
 
+FALLBACK_MARGIN = 0.1
+"""How much surer the matcher must be of open-vocabulary text than of domain text."""
+
 
 @dataclass(frozen=True)
 class Understanding:
@@ -75,7 +78,14 @@ class Understander:
             other: Transcript = fallback()
             timings["fallback_ms"] = other.asr_ms
             other_result = self._match(other.text, timings)
-            if other_result.best is not None or not transcript.text:
+            # Open-vocabulary text of unexpected speech is often a few stray words; only
+            # a clearly better reading replaces the domain one.
+            trusted = (
+                other_result.best is not None
+                and other_result.best.confidence
+                >= self.library.brain.matcher.threshold + FALLBACK_MARGIN
+            )
+            if trusted or not transcript.text:
                 transcript, result = other, other_result
         return Understanding(transcript, result, timings)
 
