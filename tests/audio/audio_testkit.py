@@ -36,7 +36,10 @@ def peak_hz(chunk: AudioChunk) -> float:
 def _need(program: str) -> str:
     path = shutil.which(program)
     if path is None:
-        pytest.skip(f"{program} is not installed (Debian: apt install {program})")
+        # `make test` installs it; a missing tool is a broken set-up, not a reason to skip.
+        pytest.fail(
+            f"{program} is not installed (Debian: apt install {program}; `make test` does it)"
+        )
     return path
 
 

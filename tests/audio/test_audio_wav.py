@@ -231,7 +231,9 @@ def test_broken_files_raise_clear_audio_errors(tmp_path: Path, speech_wav: Path,
 def test_espeak_stdout_placeholder_sizes_are_not_truncation(tmp_path: Path) -> None:
     espeak = shutil.which("espeak-ng")
     if espeak is None:
-        pytest.skip("espeak-ng is not installed")
+        pytest.fail(
+            "espeak-ng is not installed (Debian: apt install espeak-ng; `make test` does it)"
+        )
     path = tmp_path / "piped.wav"
     path.write_bytes(
         subprocess.run([espeak, "--stdout", "hello"], capture_output=True, check=True).stdout
