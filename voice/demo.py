@@ -33,7 +33,7 @@ SPOKEN: tuple[tuple[str, str, str], ...] = (
     ("03_break", "en-us", "is it okay to take a break"),
     ("04_goodbye", "en-us+f3", "thank you goodbye"),
     ("05_tired", "en-us+f3", "i am so tired"),
-    ("06_week", "en-us", "how have i been feeling this week"),
+    ("06_week", "en-us+f3", "how have i been feeling this week"),
     ("07_goodbye", "en-us", "thank you goodbye"),
 )
 
