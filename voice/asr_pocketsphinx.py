@@ -65,11 +65,12 @@ class PocketSphinxRecognizer(Recognizer):
         """Build (or load from the cache) the domain model for these sentences and use it."""
         if not self._use_domain:
             return
-        lookup = self._decoder.lookup_word
-        arpa = build_arpa(sentences, known=lambda w: lookup(w) is not None)
-        digest = hashlib.sha256(arpa.encode()).hexdigest()[:16]
+        # Keyed by the sentences, so an unchanged set of scripts loads the model built last time.
+        digest = hashlib.sha256("\n".join(sentences).encode()).hexdigest()[:16]
         path = _cache_dir() / f"domain-{digest}.arpa"
         if not path.exists():
+            lookup = self._decoder.lookup_word
+            arpa = build_arpa(sentences, known=lambda w: lookup(w) is not None)
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
             tmp.write_text(arpa, encoding="utf-8")
