@@ -245,3 +245,28 @@ def test_demo_runs_spoken(tmp_path: Path) -> None:
     assert run.stdout.count("not understood") <= 2, run.stdout
     assert len(list((tmp_path / "replies").glob("*_reply.wav"))) >= 6
     assert not (tmp_path / "journal.db").exists()
+
+
+def test_stop_interrupts_a_reply(tmp_path: Path) -> None:
+    """Barge-in: "stop" said while Hearth speaks cuts the reply short."""
+    audio = _conversation(
+        tmp_path, [("en-us+f3", "hey hearth i am so tired", 1.0), ("en-us+f3", "stop", 10.0)]
+    )
+    source, out = tmp_path / "in.wav", tmp_path / "out.wav"
+    write_wav(source, audio)
+    run = _hearth(
+        "run",
+        "--engine",
+        "pocketsphinx",
+        "--input",
+        str(source),
+        "--output",
+        str(out),
+        tmp_path=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "(interrupted by:" in run.stdout, run.stdout
+    track = np.abs(read_wav(out).to_float()[:, 0])
+    loud = np.nonzero(track > 0.02)[0]
+    # The reply started after the first sentence and was cut about where "stop" ended.
+    assert loud.size and loud[-1] / 16000 < 6.5, loud[-1] / 16000

@@ -62,7 +62,7 @@ class LoopEvent:
     time: float
     """Stream time in seconds."""
     kind: str
-    """``wake``, ``heard``, ``reply``, ``ignored``, ``closed``, ``reload``."""
+    """``wake``, ``heard``, ``reply``, ``ignored``, ``barge-in``, ``closed``, ``reload``."""
     text: str = ""
     intent: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -97,6 +97,7 @@ class VoiceLoop:
         synthesizer: Synthesizer,
         play: Callable[[AudioChunk], object],
         clock: StreamClock,
+        stop_playback: Callable[[], object] = lambda: None,
         *,
         wake: str | None = "hey hearth",
         sensitivity: float = 0.5,
@@ -110,6 +111,7 @@ class VoiceLoop:
         self.dialogue = dialogue
         self.synthesizer = synthesizer
         self.play = play
+        self.stop_playback = stop_playback
         self.clock = clock
         self.wake = wake
         self.sensitivity = sensitivity
@@ -120,6 +122,8 @@ class VoiceLoop:
         self.state = State.IDLE if wake else State.LISTENING
         self._deadline = 0.0
         self._next_reload = RELOAD_EVERY_S
+        self._speaking_until = 0.0
+        self._speaking_words: frozenset[str] = frozenset()
 
     def feed(self, chunk: AudioChunk) -> None:
         """Process audio; replies are played as utterances end."""
@@ -157,6 +161,9 @@ class VoiceLoop:
                 self._emit("reload", f"kept the last good scripts: {result.error}")
 
     def _utterance(self, event: SpeechEnded) -> None:
+        if event.start < self._speaking_until:
+            self._while_speaking(event)
+            return
         audio = event.audio
         woke = False
         if self.state is State.IDLE and self.wake:
@@ -189,6 +196,24 @@ class VoiceLoop:
         self._emit("heard", text, timings=heard.timings)
         self._answer(self.dialogue.hear(text))
 
+    def _while_speaking(self, event: SpeechEnded) -> None:
+        """Barge-in: while Hearth talks, only "stop" or the wake phrase count.
+
+        Without echo cancellation the microphone also hears Hearth itself, so words
+        that are in the reply being spoken are never taken as a barge-in.
+        """
+        text = self.understander.recognizer.recognize(event.audio.split(0.1)).text
+        words = set(normalize(text).split())
+        wake = set(normalize(self.wake).split()) if self.wake else set()
+        stop_words = {"stop", "quiet", "enough", "shush", "hush"} - self._speaking_words
+        if words & stop_words or (wake and wake <= words and not wake <= self._speaking_words):
+            self.stop_playback()
+            self._speaking_until = self.clock.t
+            self._emit("barge-in", text)
+            self._answer(self.dialogue.hear("stop"))
+        else:
+            self._emit("ignored", text)
+
     def _answer(self, reply: Reply) -> None:
         audio = self.synthesizer.synthesize(reply.text) if reply.text else None
         self._emit("reply", reply.text, reply.intent)
@@ -196,6 +221,8 @@ class VoiceLoop:
             log.warning("%s", reply.notice)
         if audio is not None and audio.frames:
             self.play(audio)
+            self._speaking_until = self.clock.t + audio.seconds
+            self._speaking_words = frozenset(normalize(reply.text).split())
             self.dialogue.wait_from(self.clock.t + audio.seconds)
         if reply.ended or not reply.expects_answer:
             self.state = State.IDLE if self.wake else State.LISTENING

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +32,14 @@ class Track:
         self._pieces: list[tuple[int, np.ndarray]] = []
         self._end = 0
 
+    def stop(self) -> None:
+        """Barge-in: cut the reply still playing at the current stream time."""
+        now = int(self.clock.t * SPEECH_RATE)
+        if self._pieces and self._end > now:
+            start, samples = self._pieces[-1]
+            self._pieces[-1] = (start, samples[: max(0, now - start)])
+            self._end = max(now, start)
+
     def play(self, chunk: AudioChunk) -> None:
         """Place a reply at the current stream time (after any reply still playing)."""
         samples = np.frombuffer(chunk.for_speech().audio, dtype="<i2")
@@ -56,6 +65,8 @@ def _printer(event: LoopEvent) -> None:
         print(f"{stamp} hearth [{event.intent or 'not understood'}]: {event.text}")
     elif event.kind == "wake":
         print(f"{stamp} (wake phrase: {event.text!r})")
+    elif event.kind == "barge-in":
+        print(f"{stamp} (interrupted by: {event.text!r})")
     elif event.kind == "ignored":
         if event.text:
             print(f"{stamp} (not for me: {event.text!r})")
@@ -78,13 +89,14 @@ def run(args: argparse.Namespace) -> int:
     synthesizer = Synthesizer(VoiceSettings(settings.voice, settings.rate, settings.volume))
     print(f"Hearth is using {recognizer.name}. Wake phrase: {wake or '(none)'}.", file=sys.stderr)
 
-    def make_loop(play: Callable[[AudioChunk], object]) -> VoiceLoop:
+    def make_loop(play: Callable[[AudioChunk], object], stop: Callable[[], object]) -> VoiceLoop:
         return VoiceLoop(
             Understander(recognizer, library, (wake,) if wake else ()),
             dialogue,
             synthesizer,
             play,
             clock,
+            stop_playback=stop,
             wake=wake,
             sensitivity=settings.sensitivity,
             trailing_silence_s=settings.trailing_silence_s,
@@ -95,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.input:
             track = Track(clock)
-            loop = make_loop(track.play)
+            loop = make_loop(track.play, track.stop)
             for chunk in iter_wav(Path(args.input), seconds=0.1):
                 loop.feed(chunk)
                 if args.realtime:
@@ -106,7 +118,11 @@ def run(args: argparse.Namespace) -> int:
                 print(f"Replies written to {args.output}", file=sys.stderr)
             return 0
         speaker = Speaker(settings.output_device or None)
-        loop = make_loop(speaker.play)
+        # Play in the background so the microphone keeps listening for "stop".
+        loop = make_loop(
+            lambda chunk: threading.Thread(target=speaker.play, args=(chunk,), daemon=True).start(),
+            speaker.stop,
+        )
         with Microphone(settings.input_device or None) as microphone:
             print("Listening. Say the wake phrase; Ctrl-C to stop.", file=sys.stderr)
             with contextlib.suppress(KeyboardInterrupt):
