@@ -210,23 +210,19 @@ def test_understand_wav_files_and_bad_ones(tmp_path: Path) -> None:
     assert run.returncode == 1  # some files could not be read
 
 
+def _run_file(audio: AudioChunk, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+    source, out = tmp_path / "in.wav", tmp_path / "out.wav"
+    write_wav(source, audio)
+    args = ("run", "--engine", "pocketsphinx", "--input", str(source), "--output", str(out))
+    return _hearth(*args, tmp_path=tmp_path), out
+
+
 def test_run_over_files_writes_replies_and_journal(tmp_path: Path) -> None:
     audio = _conversation(
         tmp_path,
         [("en-us+f3", "hey hearth i am so tired", 12.0), ("en-us", "thank you goodbye", 4.0)],
     )
-    source, out = tmp_path / "in.wav", tmp_path / "out.wav"
-    write_wav(source, audio)
-    run = _hearth(
-        "run",
-        "--engine",
-        "pocketsphinx",
-        "--input",
-        str(source),
-        "--output",
-        str(out),
-        tmp_path=tmp_path,
-    )
+    run, out = _run_file(audio, tmp_path)
     assert run.returncode == 0, run.stderr
     assert "hearth [name_feeling]" in run.stdout, run.stdout
     reply = read_wav(out)
@@ -252,18 +248,7 @@ def test_stop_interrupts_a_reply(tmp_path: Path) -> None:
     audio = _conversation(
         tmp_path, [("en-us+f3", "hey hearth i am so tired", 1.0), ("en-us+f3", "stop", 10.0)]
     )
-    source, out = tmp_path / "in.wav", tmp_path / "out.wav"
-    write_wav(source, audio)
-    run = _hearth(
-        "run",
-        "--engine",
-        "pocketsphinx",
-        "--input",
-        str(source),
-        "--output",
-        str(out),
-        tmp_path=tmp_path,
-    )
+    run, out = _run_file(audio, tmp_path)
     assert run.returncode == 0, run.stderr
     assert "(interrupted by:" in run.stdout, run.stdout
     track = np.abs(read_wav(out).to_float()[:, 0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,11 @@ def open_library(settings: Settings) -> ScriptLibrary:
 
 
 def open_journal(settings: Settings) -> Journal:
-    """Open (or create) the journal (raises JournalError)."""
-    return Journal(journal_path(settings), keep_transcripts=settings.keep_transcripts)
+    """Open (or create) the journal (raises JournalError); says so if a damaged one was set aside."""
+    journal = Journal(journal_path(settings), keep_transcripts=settings.keep_transcripts)
+    if journal.notice:
+        print(journal.notice, file=sys.stderr)
+    return journal
 
 
 def make_dialogue(library: ScriptLibrary, settings: Settings, journal: Journal | None) -> Dialogue:

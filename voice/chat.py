@@ -46,8 +46,6 @@ def run(args: argparse.Namespace) -> int:
     settings = app.settings_from_args(args)
     library = app.open_library(settings)
     journal = app.open_journal(settings)
-    if journal.notice:
-        print(journal.notice, file=sys.stderr)
     if sys.stdin.isatty():
         print("Hearth is listening. Type how you feel; Ctrl-D or /quit to leave.")
     try:

@@ -67,8 +67,6 @@ def summary(args: argparse.Namespace) -> int:
         for v in load_scripts(app.intent_folders(settings)).lists.get("feeling", {}).values()
     }
     with app.open_journal(settings) as journal:
-        if journal.notice:
-            print(journal.notice, file=sys.stderr)
         result = journal.summary(days=args.days, now=datetime.now(UTC))
     print(summary_sentence(result, nouns, _period(args.days)))
     print(f"check-ins: {result.checkins}")

@@ -80,8 +80,6 @@ def run(args: argparse.Namespace) -> int:
     settings = app.settings_from_args(args)
     library = app.open_library(settings)
     journal = app.open_journal(settings)
-    if journal.notice:
-        print(journal.notice, file=sys.stderr)
     recognizer = make_recognizer(settings.engine, settings.vosk_model or None)
     wake = settings.wake or None
     clock = StreamClock()
