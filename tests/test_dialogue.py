@@ -186,3 +186,19 @@ def test_journal_failure_is_told_not_hidden(
     bye = d.hear("bye hearth")
     assert bye.ended
     assert bye.notice is not None and "couldn't save" in bye.notice
+
+
+def test_voice_changes_are_reported(write_scripts, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    from conftest import SMALL
+
+    files = dict(SMALL)
+    files["slower.yaml"] = (
+        'intent: speak_slower\nphrases: ["speak slower"]\nreplies: ["Okay."]\naction: slower\n'
+    )
+    d = make(write_scripts(files), clock)
+    assert d.hear("speak slower").text == "Okay."  # nothing said yet: confirm
+    mantra = d.hear("give me a mantra")
+    assert mantra.voice_change is None
+    slower = d.hear("speak slower")
+    assert slower.voice_change == "slower"
+    assert slower.text == mantra.text  # the last reply again, slower

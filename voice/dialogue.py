@@ -26,7 +26,7 @@ from .journal import CheckIn, Journal, summary_sentence
 from .library import Brain
 from .matcher import MatchResult
 from .reply_picker import ReplyPicker
-from .script_model import CRISIS_INTENT, FollowUp, IntentScript
+from .script_model import CRISIS_INTENT, VOICE_ACTIONS, FollowUp, IntentScript
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,8 @@ class Reply:
     """Something the user should know that is not part of the conversation (journal trouble)."""
     match: MatchResult | None = None
     """The matcher's view of the sentence, for debugging and ``understand``."""
+    voice_change: str | None = None
+    """``slower``, ``faster``, ``louder`` or ``softer``: how the speaker should change."""
 
 
 @dataclass
@@ -178,10 +180,11 @@ class Dialogue:
         action = script.action
         slots = result.slots
         conv.intents.append(script.name)
-        keep_pending = action in ("repeat", "help")
-        if not keep_pending:
+        # "Slower" and "louder" usually mean "I missed that": say it again, changed.
+        again = action == "repeat" or (action in VOICE_ACTIONS and bool(conv.last_reply))
+        if action not in ("repeat", "help", *VOICE_ACTIONS):
             conv.pending = None
-        if action == "repeat":
+        if again:
             return self._say(
                 conv,
                 conv.last_reply or self._last_reply or self._pick(script, slots, brain),
@@ -217,8 +220,14 @@ class Dialogue:
         if not repeat:
             conv.last_reply = text
             self._last_reply = text
+        change = script.action if script.action in VOICE_ACTIONS else None
         return Reply(
-            text, script.name, result.slots, expects_answer=conv.pending is not None, match=result
+            text,
+            script.name,
+            result.slots,
+            expects_answer=conv.pending is not None,
+            match=result,
+            voice_change=change,
         )
 
     def _pick(self, script: IntentScript, slots: Mapping[str, str], brain: Brain) -> str:

@@ -215,6 +215,9 @@ class VoiceLoop:
             self._emit("ignored", text)
 
     def _answer(self, reply: Reply) -> None:
+        if reply.voice_change is not None:
+            settings = self.synthesizer.settings
+            self.synthesizer.settings = getattr(settings, reply.voice_change)()
         audio = self.synthesizer.synthesize(reply.text) if reply.text else None
         self._emit("reply", reply.text, reply.intent)
         if reply.notice:

@@ -9,7 +9,9 @@ from types import MappingProxyType
 
 from .errors import ScriptProblem
 
-ACTIONS = ("journal_summary", "repeat", "stop", "end", "help", "ignore")
+VOICE_ACTIONS = ("slower", "faster", "louder", "softer")
+"""Actions that change how Hearth speaks."""
+ACTIONS = ("journal_summary", "repeat", "stop", "end", "help", "ignore", *VOICE_ACTIONS)
 """What an intent may do besides speaking (see docs/intent-scripts.md)."""
 
 REPLY_PLACEHOLDERS = ("feeling", "feeling_noun", "crisis_line")
