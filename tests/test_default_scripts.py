@@ -101,11 +101,11 @@ def test_held_out_dev_set(default_library: ScriptLibrary) -> None:
     """Paraphrases written apart from the scripts: a floor under the matcher's real accuracy.
 
     Crisis recall must be perfect. The other floors sit just under today's figures
-    (86% accuracy, 7% false accepts on chatter) so that a change making things worse
+    (89% accuracy, 7% false accepts on chatter) so that a change making things worse
     fails; the issue's targets (95% / 3%) are tracked by `make bench`.
     """
     acc = evaluate(default_library.brain.matcher, load_dev_set())
     assert acc.crisis_recall == 1.0, acc.misses
-    assert acc.intent_accuracy >= 0.84, acc.misses
+    assert acc.intent_accuracy >= 0.87, acc.misses
     assert acc.false_accepts <= 0.08, acc.misses
     assert acc.feeling_accuracy >= 0.9

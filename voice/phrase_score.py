@@ -16,9 +16,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-RECALL_WEIGHT = 2.0
+RECALL_WEIGHT = 3.0
 """F-beta's beta: saying every word of a phrase matters more than saying nothing else."""
-WORD_SHARE = 0.6
+WORD_SHARE = 0.5
 """Share of the word view in the blend; the rest is the character view."""
 UNKNOWN_SHARE = 0.7
 """A word no script uses weighs this share of the most distinctive word."""
