@@ -96,7 +96,7 @@ class Matcher:
         seen: set[tuple[str, str]] = set()
         for intent, sentences in scripts.expansions.items():
             for sentence in sentences:
-                phrase = self._slots.canonical(self._without_ignored(sentence)).text
+                phrase = self._slots.canonical(self._without_ignored(sentence), fuzzy=False).text
                 if (intent, phrase) not in seen:
                     seen.add((intent, phrase))
                     self._phrases.append(phrase)

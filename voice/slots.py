@@ -39,7 +39,12 @@ class SlotFinder:
             for value in values.values():
                 for words in value.words:
                     self._phrases.setdefault(tuple(words.split()), (list_name, value.value))
-        self._longest = max((len(k) for k in self._phrases), default=0)
+        # First word -> lengths of the phrasings starting with it, longest first: most
+        # words start none, and are passed over with one dictionary look-up.
+        starts: dict[str, set[int]] = {}
+        for key in self._phrases:
+            starts.setdefault(key[0], set()).add(len(key))
+        self._lengths = {word: sorted(sizes, reverse=True) for word, sizes in starts.items()}
         # Long single words may be misheard by a letter ("exhaused"); short ones never fuzzed.
         self._single = {
             k[0]: v for k, v in self._phrases.items() if len(k) == 1 and len(k[0]) >= _FUZZY_MIN_LEN
@@ -47,14 +52,18 @@ class SlotFinder:
         self._single_words = list(self._single)
         self._placeholders = {f"{{{name}}}" for name in lists}
 
-    def canonical(self, normalised: str) -> Canonical:
-        """Replace every slot value in ``normalised`` by its ``{list}`` placeholder."""
+    def canonical(self, normalised: str, fuzzy: bool = True) -> Canonical:
+        """Replace every slot value in ``normalised`` by its ``{list}`` placeholder.
+
+        ``fuzzy=False`` for text spelled by a person (the scripts' own phrases), where
+        a near spelling is another word, not a misheard one.
+        """
         tokens = normalised.split()
         out: list[str] = []
         slots: dict[str, str] = {}
         i = 0
         while i < len(tokens):
-            found = self._match_at(tokens, i)
+            found = self._match_at(tokens, i, fuzzy)
             if found is None:
                 out.append(tokens[i])
                 i += 1
@@ -67,13 +76,15 @@ class SlotFinder:
             i += length
         return Canonical(" ".join(out), slots)
 
-    def _match_at(self, tokens: list[str], i: int) -> tuple[int, tuple[str, str]] | None:
-        for length in range(min(self._longest, len(tokens) - i), 0, -1):
+    def _match_at(
+        self, tokens: list[str], i: int, fuzzy: bool
+    ) -> tuple[int, tuple[str, str]] | None:
+        token = tokens[i]
+        for length in self._lengths.get(token, ()):
             hit = self._phrases.get(tuple(tokens[i : i + length]))
             if hit is not None:
                 return length, hit
-        token = tokens[i]
-        if token in self._placeholders:
+        if not fuzzy or token in self._placeholders:
             return None
         if len(token) >= _FUZZY_MIN_LEN and self._single_words:
             best = process.extractOne(
