@@ -11,6 +11,9 @@ from typing import Any
 
 from .errors import ConfigError
 
+DEFAULT_THRESHOLD = 0.74
+"""Confidence needed to accept a match (tuned on tests/data/dev_text.yaml)."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -26,7 +29,7 @@ class Settings:
     """The parent's own scripts; empty = ``$HEARTH_INTENTS`` or ``~/.config/hearth/intents``."""
     answer_timeout_s: float = 8.0
     """How long Hearth waits for an answer to its question before closing quietly."""
-    match_threshold: float = 0.74
+    match_threshold: float = DEFAULT_THRESHOLD
     """Below this confidence an utterance is not understood."""
     engine: str = "auto"
     """Speech engine: auto (Vosk when a model is found, else PocketSphinx), vosk, pocketsphinx."""

@@ -91,13 +91,5 @@ def run_cases(matcher: Matcher, cases: list[IntentCase]) -> list[CaseResult]:
     results = []
     for case in cases:
         result = matcher.match(case.sentence)
-        got = result.best
-        results.append(
-            CaseResult(
-                case,
-                got.intent if got else None,
-                dict(result.slots),
-                got.confidence if got else (result.ranked[0].confidence if result.ranked else 0.0),
-            )
-        )
+        results.append(CaseResult(case, result.intent, dict(result.slots), result.confidence))
     return results

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import DEFAULT_THRESHOLD
 from .errors import ScriptError
 from .matcher import Matcher
 from .script_loader import load_scripts
@@ -54,7 +55,7 @@ def _signature(folders: Sequence[Path]) -> Signature:
 class ScriptLibrary:
     """Loads scripts from folders (defaults first) and keeps the last good set."""
 
-    def __init__(self, folders: Sequence[Path], threshold: float = 0.74) -> None:
+    def __init__(self, folders: Sequence[Path], threshold: float = DEFAULT_THRESHOLD) -> None:
         """Load the scripts; raises ScriptError if they are not valid at start."""
         self.folders = tuple(Path(f) for f in folders)
         self.threshold = threshold

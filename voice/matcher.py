@@ -14,10 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from .config import DEFAULT_THRESHOLD
 from .crisis import CrisisDetector
 from .phrase_score import PhraseScorer, word_weights
 from .script_model import CRISIS_INTENT, ScriptSet
@@ -66,6 +68,28 @@ class MatchResult:
         """Slot values found in the sentence, whatever the intent."""
         return self.ranked[0].slots if self.ranked else MappingProxyType({})
 
+    @property
+    def intent(self) -> str | None:
+        """The accepted intent's name, or None."""
+        return self.best.intent if self.best else None
+
+    @property
+    def confidence(self) -> float:
+        """The accepted match's confidence, else the closest candidate's (0 when none)."""
+        if self.best is not None:
+            return self.best.confidence
+        return self.ranked[0].confidence if self.ranked else 0.0
+
+    def as_json(self, text: str, timings: Mapping[str, float]) -> dict[str, Any]:
+        """The object ``hearth understand --json`` prints for ``text``."""
+        return {
+            "text": text,
+            "intent": self.intent,
+            "slots": dict(self.slots),
+            "confidence": self.confidence,
+            "timings": {k: round(v, 3) for k, v in timings.items()},
+        }
+
 
 class Matcher:
     """Matches normalised text against a ScriptSet."""
@@ -73,7 +97,7 @@ class Matcher:
     def __init__(
         self,
         scripts: ScriptSet,
-        threshold: float = 0.74,
+        threshold: float = DEFAULT_THRESHOLD,
         tie_margin: float = 0.02,
         ignore_words: Iterable[str] = ("hearth",),
         use_index: bool = True,

@@ -22,17 +22,7 @@ def understand_text(matcher: Matcher, text: str) -> dict[str, Any]:
     """The JSON-ready result for one typed sentence."""
     start = time.perf_counter()
     result = matcher.match(text)
-    match_ms = (time.perf_counter() - start) * 1000.0
-    best = result.best
-    return {
-        "text": text,
-        "intent": best.intent if best else None,
-        "slots": dict(result.slots),
-        "confidence": best.confidence
-        if best
-        else (result.ranked[0].confidence if result.ranked else 0.0),
-        "timings": {"match_ms": round(match_ms, 3)},
-    }
+    return result.as_json(text, {"match_ms": (time.perf_counter() - start) * 1000.0})
 
 
 def _print(row: dict[str, Any], as_json: bool) -> None:

@@ -36,15 +36,7 @@ class Understanding:
 
     def as_json(self) -> dict[str, Any]:
         """The line ``hearth understand --json`` prints (without ``file``)."""
-        best = self.result.best
-        ranked = self.result.ranked
-        return {
-            "text": self.transcript.text,
-            "intent": best.intent if best else None,
-            "slots": dict(self.result.slots),
-            "confidence": best.confidence if best else (ranked[0].confidence if ranked else 0.0),
-            "timings": {k: round(v, 3) for k, v in self.timings.items()},
-        }
+        return self.result.as_json(self.transcript.text, self.timings)
 
 
 class Understander:
