@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from audio.chunk import AudioError
 
 from . import __version__
+from .engines import ENGINES
 from .errors import HearthError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -32,7 +33,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _engine(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--engine",
-        choices=("auto", "vosk", "pocketsphinx", "pocketsphinx-stock"),
+        choices=ENGINES,
         help="speech engine: auto = Vosk when a model is found, else PocketSphinx",
     )
     parser.add_argument("--vosk-model", metavar="PATH", help="an unpacked Vosk model folder")

@@ -15,16 +15,13 @@ with contextlib.suppress(ImportError):  # line editing and history where the pla
 PROMPT = "you> "
 
 
-def converse(dialogue: Dialogue, lines: list[str] | None = None) -> None:
-    """Read lines (from the keyboard, or the given list) and print Hearth's replies."""
-    source = iter(lines) if lines is not None else None
+def converse(dialogue: Dialogue) -> None:
+    """Read lines from standard input and print Hearth's replies."""
     while True:
         try:
-            text = next(source) if source is not None else input(PROMPT)
-        except (EOFError, StopIteration):
+            text = input(PROMPT)
+        except EOFError:
             break
-        if source is not None:
-            print(f"{PROMPT}{text}")
         if not text.strip():
             continue
         if text.strip() in ("/quit", "/exit"):

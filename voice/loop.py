@@ -20,7 +20,6 @@ from audio.earcons import listening_chime
 from audio.endpoint import SpeechDetector, SpeechEnded
 
 from .dialogue import Dialogue, Reply
-from .library import ScriptLibrary
 from .text_normalize import normalize
 from .tts import Synthesizer
 from .understanding import Understander
@@ -103,7 +102,6 @@ class VoiceLoop:
         sensitivity: float = 0.5,
         listen_s: float = 8.0,
         trailing_silence_s: float = 0.4,
-        library: ScriptLibrary | None = None,
         on_event: Callable[[LoopEvent], None] = lambda _e: None,
     ) -> None:
         """``wake=None`` listens to everything (useful for files of commands only)."""
@@ -116,7 +114,6 @@ class VoiceLoop:
         self.wake = wake
         self.sensitivity = sensitivity
         self.listen_s = listen_s
-        self.library = library
         self.on_event = on_event
         self.detector = SpeechDetector(trailing_silence_s=trailing_silence_s)
         self.state = State.IDLE if wake else State.LISTENING
@@ -152,9 +149,9 @@ class VoiceLoop:
                 log.warning("%s", closed.notice)
         if self.wake and self.state is State.LISTENING and now > self._deadline:
             self.state = State.IDLE
-        if self.library is not None and now >= self._next_reload:
+        if now >= self._next_reload:
             self._next_reload = now + RELOAD_EVERY_S
-            result = self.library.reload_if_changed()
+            result = self.understander.library.reload_if_changed()
             if result.reloaded:
                 self._emit("reload", "scripts reloaded")
             elif result.error is not None:

@@ -98,7 +98,6 @@ def run(args: argparse.Namespace) -> int:
             wake=wake,
             sensitivity=settings.sensitivity,
             trailing_silence_s=settings.trailing_silence_s,
-            library=library,
             on_event=_printer,
         )
 
