@@ -86,8 +86,12 @@ def test(args: argparse.Namespace) -> int:
     library = app.open_library(settings)
     result = library.brain.matcher.match(args.sentence)
     print(f"heard as: {result.text}")
+    print("  score  (phrase, learned)  intent ~ closest phrase")
     for match in result.ranked[: args.top]:
-        print(f"  {match.confidence:.2f}  {match.intent:18} ~ {match.phrase}")
+        print(
+            f"  {match.confidence:.2f}   ({match.phrase_score:.2f}, {match.learned:.2f})"
+            f"     {match.intent:18} ~ {match.phrase}"
+        )
     if result.best is None:
         print(f"not understood ({result.reason}); Hearth would ask again.")
     else:

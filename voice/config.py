@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-DEFAULT_THRESHOLD = 0.74
+DEFAULT_THRESHOLD = 0.78
 """Confidence needed to accept a match (tuned on tests/data/dev_text.yaml)."""
 
 

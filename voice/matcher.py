@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -21,7 +22,9 @@ from rapidfuzz import fuzz, process
 
 from .config import DEFAULT_THRESHOLD
 from .crisis import CrisisDetector
+from .intent_classifier import IntentClassifier, default_cache_dir
 from .phrase_score import PhraseScorer, word_weights
+from .respell import Respeller
 from .script_model import CRISIS_INTENT, ScriptSet
 from .slots import SlotFinder
 from .text_normalize import normalize
@@ -29,9 +32,24 @@ from .text_normalize import normalize
 _CANDIDATES = 48
 LONG_SENTENCE_ALLOWANCE = 0.05
 """Threshold lowered by this for every five words beyond five (at most twice)."""
+CRISIS_THRESHOLD = 0.74
+"""Phrase score at which a sentence close to a crisis phrase counts as one (lowered
+for long sentences like any threshold, see ``threshold_for``)."""
 CRISIS_ALLOWANCE = 0.05
-SINGLE_WORD_THRESHOLD = 0.9
 """How much less certain Hearth may be when the closest reading of all is a crisis."""
+SINGLE_WORD_THRESHOLD = 0.9
+CLASSIFIER_SHARE = 0.3
+"""Share of the learned classifier's probability in the confidence; the rest is the
+phrase score. Tuned on the dev set (tests/data/dev_text.yaml)."""
+MAX_CLASSIFIER_INTENTS = 200
+"""Above this many intents the classifier is not trained (its training time grows with
+intents times phrases: minutes at a thousand) and phrase scores decide alone."""
+FULL_SUPPORT = 200
+"""An intent learned from fewer phrases than this gets a proportionally smaller
+classifier share: a parent's new three-phrase script is matched by its phrases."""
+TRUSTED_PHRASE_SCORE = 1.0
+"""A sentence that is one of a script's phrases (score 1) is understood whatever the
+classifier thinks: what a parent adds to a script must work at once."""
 _SHORT = 3  # utterances of up to this many words are also compared with all short phrases
 
 
@@ -47,6 +65,10 @@ class Match:
     """Slot values found, e.g. ``{"feeling": "guilty"}``."""
     phrase: str = ""
     """The expanded phrase it was closest to (or the crisis term found)."""
+    phrase_score: float = 0.0
+    """How closely the sentence follows ``phrase`` (0 to 1), before blending."""
+    learned: float = 0.0
+    """The classifier's probability for this intent (0 when it is not used)."""
 
 
 @dataclass(frozen=True)
@@ -101,10 +123,14 @@ class Matcher:
         tie_margin: float = 0.02,
         ignore_words: Iterable[str] = ("hearth",),
         use_index: bool = True,
+        classifier: bool = True,
+        cache_dir: Path | None = None,
     ) -> None:
         """``ignore_words``: words said to Hearth rather than about anything (its name).
 
         ``use_index=False`` compares every phrase (slow; the benchmark's baseline).
+        ``classifier=False`` ranks by phrase score alone. The classifier's weights are
+        cached in ``cache_dir`` (default ``~/.cache/hearth/classifier``).
         """
         self.use_index = use_index
         self.threshold = threshold
@@ -114,6 +140,18 @@ class Matcher:
             name for name, script in scripts.intents.items() if script.action == "ignore"
         )
         self._slots = SlotFinder(scripts.lists)
+        known = {
+            w for sentences in scripts.expansions.values() for s in sentences for w in s.split()
+        }
+        known.update(w for term in scripts.crisis_terms for w in term.split())
+        known.update(
+            w
+            for values in scripts.lists.values()
+            for v in values.values()
+            for said in v.words
+            for w in said.split()
+        )
+        self._respeller = Respeller(known)
         self._crisis = CrisisDetector(scripts.crisis_terms)
         self._phrases: list[str] = []
         self._intents: list[str] = []
@@ -150,13 +188,19 @@ class Matcher:
         self._short = [i for i, p in enumerate(self._phrases) if len(p.split()) <= _SHORT]
         self._common_limit = max(500, len(self._phrases) // 5)
         self._short_texts = [self._phrases[i] for i in self._short]
+        self._classifier = (
+            IntentClassifier.cached(self._phrases, self._intents, cache_dir or default_cache_dir())
+            if classifier and 1 < len(by_intent) <= MAX_CLASSIFIER_INTENTS
+            else None
+        )
 
     def _without_ignored(self, normalised: str) -> str:
         kept = [w for w in normalised.split() if w not in self._ignore]
         return " ".join(kept) if kept else normalised
 
-    def threshold_for(self, words: int) -> float:
-        """The confidence needed for a sentence of this many words.
+    def threshold_for(self, words: int, base: float | None = None) -> float:
+        """The confidence needed for a sentence of this many words (``base``: the
+        threshold for a five-word sentence, by default the matcher's own).
 
         Long sentences carry reasons and asides ("i am so tired, the baby was up all
         night") that no phrase explains, so they score lower for the same meaning.
@@ -164,9 +208,9 @@ class Matcher:
         if words <= 1:
             # A lone word is what noise and stray sounds decode to ("see"): only a word
             # a script lists on its own ("stop", "yeah") or a near spelling of one counts.
-            return max(self.threshold, SINGLE_WORD_THRESHOLD)
+            return max(self.threshold if base is None else base, SINGLE_WORD_THRESHOLD)
         extra = max(0, words - 5) / 5 * LONG_SENTENCE_ALLOWANCE
-        return self.threshold - min(extra, 2 * LONG_SENTENCE_ALLOWANCE)
+        return (self.threshold if base is None else base) - min(extra, 2 * LONG_SENTENCE_ALLOWANCE)
 
     @property
     def phrase_count(self) -> int:
@@ -175,26 +219,39 @@ class Matcher:
 
     def match(self, text: str) -> MatchResult:
         """Understand one sentence (typed or recognised)."""
-        normalised = self._without_ignored(normalize(text))
+        heard = self._without_ignored(normalize(text))
+        normalised = self._respeller.mend(heard)
         canon = self._slots.canonical(normalised)
         slots = MappingProxyType(dict(canon.slots))
-        term = self._crisis.find(normalised)
+        # Crisis words are looked for in what was heard as well as in its mended form,
+        # so that mending can only add a crisis reading, never take one away.
+        term = self._crisis.find(heard)
+        if term is None and normalised != heard:
+            term = self._crisis.find(normalised)
         if term is not None:
             crisis = Match(CRISIS_INTENT, 1.0, slots, term)
             return MatchResult(canon.text, crisis, (crisis,))
-        ranked = self._rank(canon.text, slots)
-        if not ranked:
+        by_phrase = self._rank(canon.text, slots)
+        if not by_phrase:
             return MatchResult(canon.text, None, (), "no match")
-        best = ranked[0]
-        threshold = self.threshold_for(len(canon.text.split()))
-        crisis_near = next((m for m in ranked if m.intent == CRISIS_INTENT), None)
+        words = len(canon.text.split())
+        threshold = self.threshold_for(words)
+        crisis_threshold = self.threshold_for(words, CRISIS_THRESHOLD)
+        crisis_near = next((m for m in by_phrase if m.intent == CRISIS_INTENT), None)
         if crisis_near is not None and (
-            crisis_near.confidence >= threshold
-            or (crisis_near is best and best.confidence >= threshold - CRISIS_ALLOWANCE)
+            crisis_near.phrase_score >= crisis_threshold
+            or (
+                crisis_near is by_phrase[0]
+                and crisis_near.phrase_score >= crisis_threshold - CRISIS_ALLOWANCE
+            )
         ):
             # Never let another intent win over a plausible crisis; when crisis is the
-            # closest reading at all, accept it with less certainty than anything else.
-            return MatchResult(canon.text, crisis_near, ranked)
+            # closest phrase of all, accept it with less certainty than anything else.
+            # The phrase score decides alone: recall here must not hang on a classifier.
+            return MatchResult(canon.text, crisis_near, by_phrase)
+        # One word gives a classifier nothing to weigh: its spelling alone decides.
+        ranked = self._blend(canon.text, by_phrase) if words > 1 else by_phrase
+        best = ranked[0]
         if best.confidence < threshold:
             return MatchResult(canon.text, None, ranked, "below threshold")
         if best.intent in self._not_for_hearth:
@@ -252,6 +309,24 @@ class Matcher:
                 best[intent] = (value, phrase)
         ordered = sorted(best.items(), key=lambda item: item[1][0], reverse=True)
         return tuple(
-            Match(intent, round(value / 100.0, 4), slots, phrase)
+            Match(intent, round(value / 100.0, 4), slots, phrase, round(value / 100.0, 4))
             for intent, (value, phrase) in ordered
         )
+
+    def _blend(self, utterance: str, by_phrase: tuple[Match, ...]) -> tuple[Match, ...]:
+        """Confidence = phrase score blended with the classifier, for the phrase candidates."""
+        if self._classifier is None:
+            return by_phrase
+        learned = self._classifier.probabilities(utterance)
+        support = self._classifier.support
+        blended = []
+        for m in by_phrase:
+            p = learned.get(m.intent, 0.0)
+            share = CLASSIFIER_SHARE * min(1.0, support.get(m.intent, 0) / FULL_SUPPORT)
+            confidence = (
+                m.phrase_score
+                if m.phrase_score >= TRUSTED_PHRASE_SCORE
+                else (1 - share) * m.phrase_score + share * p
+            )
+            blended.append(replace(m, confidence=round(confidence, 4), learned=round(p, 4)))
+        return tuple(sorted(blended, key=lambda m: m.confidence, reverse=True))
