@@ -39,12 +39,19 @@ def _engine(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--vosk-model", metavar="PATH", help="an unpacked Vosk model folder")
 
 
-def _config_show(args: argparse.Namespace) -> int:
+def _config(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .app import settings_from_args
-    from .config import show
+    from .config import Settings, show, write_config
     from .paths import config_file
 
-    print(f"# {args.config or config_file()}")
+    path = Path(args.config).expanduser() if args.config else config_file()
+    if args.action == "init":
+        write_config(path, Settings(), force=args.force)
+        print(f"Wrote {path} (readable by you only). Edit it, then `hearth config show`.")
+        return 0
+    print(f"# {path}")
     print(show(settings_from_args(args)))
     return 0
 
@@ -71,10 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_arguments(p)
     p.set_defaults(handler=run.run)
 
-    p = sub.add_parser("config", help="show the settings in use (config.toml + defaults)")
+    p = sub.add_parser(
+        "config", help="show the settings in use, or write a config file to edit (init)"
+    )
     _common(p)
-    p.add_argument("action", choices=("show",))
-    p.set_defaults(handler=_config_show)
+    p.add_argument("action", choices=("show", "init"))
+    p.add_argument("--force", action="store_true", help="init: replace an existing file")
+    p.set_defaults(handler=_config)
 
     p = sub.add_parser("devices", help="list microphones and speakers")
     p.set_defaults(handler=devices_cli.run)

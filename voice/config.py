@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,29 @@ def show(settings: Settings) -> str:
         )
         lines.append(f"{f.name} = {text}".replace("'", '"'))
     return "\n".join(lines)
+
+
+def write_config(path: Path, settings: Settings, force: bool = False) -> None:
+    """Write ``settings`` as a config file readable by its owner only (0600).
+
+    An existing file is kept unless ``force``: it may hold a parent's choices.
+    """
+    if path.exists() and not force:
+        raise ConfigError(f"{path} already exists; edit it, or add --force to replace it")
+    header = (
+        "# Hearth's settings. Every line is optional: delete one to get the default back.\n"
+        "# `hearth config show` prints what is in use.\n"
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_name(path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            os.fchmod(out.fileno(), 0o600)  # O_CREAT's mode is reduced by the umask
+            out.write(header + show(settings) + "\n")
+        tmp.replace(path)
+    except OSError as err:
+        raise ConfigError(f"cannot write {path} ({err.strerror}); check the folder") from None
 
 
 def settings_from_dict(data: dict[str, Any], where: str = "config") -> Settings:

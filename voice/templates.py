@@ -16,10 +16,11 @@ from hassil.expression import (
 )
 from hassil.sample import sample_expression
 
+from .errors import HearthError
 from .text_normalize import normalize
 
 
-class TemplateError(Exception):
+class TemplateError(HearthError):
     """A template that cannot be parsed or expanded; the message says how to fix it."""
 
 

@@ -1,0 +1,152 @@
+"""Privacy as a parent would check it: no network listener, private files, nothing kept
+that the parent did not ask to keep."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+DEMO = Path(__file__).resolve().parent.parent / "voice" / "demo_audio"
+
+
+def env_for(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "HEARTH_JOURNAL": "",
+        "HEARTH_INTENTS": "",
+        "HEARTH_CONFIG": "",
+    }
+
+
+def clean(env: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in env.items() if v != ""}
+
+
+def listening_inodes() -> set[str]:
+    """Inodes of every TCP socket in LISTEN state and every bound UDP socket on the machine."""
+    found: set[str] = set()
+    for name in ("tcp", "tcp6", "udp", "udp6"):
+        table = Path("/proc/net") / name
+        if not table.exists():
+            continue
+        for line in table.read_text().splitlines()[1:]:
+            fields = line.split()
+            state, inode = fields[3], fields[9]
+            if name.startswith("udp") or state == "0A":
+                found.add(inode)
+    return found
+
+
+def socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    return inodes
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc")
+def test_run_opens_no_listening_socket_and_keeps_no_audio_or_words(tmp_path: Path) -> None:
+    out = tmp_path / "reply.wav"
+    env = clean(env_for(tmp_path))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "voice",
+            "run",
+            "--wake",
+            "",
+            "--input",
+            str(DEMO / "01_guilty.wav"),
+            "--output",
+            str(out),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    listening: set[str] = set()
+    samples = 0
+    while proc.poll() is None:
+        try:
+            listening |= socket_inodes(proc.pid) & listening_inodes()
+            samples += 1
+        except FileNotFoundError:
+            break  # the process ended between poll() and the scan
+        time.sleep(0.05)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stdout + stderr
+    assert samples > 10, "the run ended before its sockets could be looked at"
+    assert not listening, f"hearth run listens on the network (socket inodes {listening})"
+    assert out.exists() and out.stat().st_size > 1000
+
+    written = sorted(p for p in tmp_path.rglob("*") if p.is_file() and p != out)
+    names = {p.name for p in written}
+    assert names <= {"journal.db", "journal.db-wal", "journal.db-shm"}, written
+    assert not [p for p in tmp_path.rglob("*.wav") if p != out]
+    journal = tmp_path / "data" / "hearth" / "journal.db"
+    assert stat.S_IMODE(journal.stat().st_mode) == 0o600
+    with sqlite3.connect(journal) as db:
+        rows = db.execute("SELECT * FROM checkin").fetchall()
+        dump = "\n".join(db.iterdump()).lower()
+    assert rows, "the check-in should be in the journal"
+    with sqlite3.connect(journal) as db:
+        assert db.execute("SELECT count(*) FROM transcript_turn").fetchone() == (0,)
+    assert "bedtime" not in dump and "so guilty" not in dump  # what was said is not kept
+
+
+def test_config_init_writes_a_private_file_and_never_overwrites(tmp_path: Path) -> None:
+    env = clean(env_for(tmp_path))
+    old = os.umask(0o022)
+    try:
+        first = subprocess.run(
+            [sys.executable, "-m", "voice", "config", "init"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.umask(old)
+    assert first.returncode == 0, first.stderr
+    path = tmp_path / "config" / "hearth" / "config.toml"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert 'crisis_line = "988"' in path.read_text()
+
+    path.write_text('crisis_line = "116 123"\n')
+    again = subprocess.run(
+        [sys.executable, "-m", "voice", "config", "init"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 1
+    assert "already exists" in again.stderr and "--force" in again.stderr
+    assert "Traceback" not in again.stderr
+    assert path.read_text() == 'crisis_line = "116 123"\n'
+
+    shown = subprocess.run(
+        [sys.executable, "-m", "voice", "config", "show"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert 'crisis_line = "116 123"' in shown.stdout
