@@ -117,3 +117,18 @@ def test_broken_config_is_a_message(tmp_path: Path) -> None:
     run = hearth("chat", tmp_path=tmp_path, stdin="")
     assert run.returncode == 1
     assert "did you mean 'crisis_line'" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_run_options_not_given_leave_the_config_file_values(tmp_path: Path) -> None:
+    from voice.__main__ import build_parser
+    from voice.app import settings_from_args
+
+    config = tmp_path / "config.toml"
+    config.write_text('wake = "okay hearth"\nsensitivity = 0.7\n', encoding="utf-8")
+    parser = build_parser()
+    settings = settings_from_args(parser.parse_args(["run", "--config", str(config)]))
+    assert (settings.wake, settings.sensitivity) == ("okay hearth", 0.7)
+    given = parser.parse_args(
+        ["run", "--config", str(config), "--wake", "", "--sensitivity", "0.2"]
+    )
+    assert (settings_from_args(given).wake, settings_from_args(given).sensitivity) == ("", 0.2)

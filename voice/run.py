@@ -141,11 +141,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--input-device", help="microphone name or index (see `hearth devices`)")
     parser.add_argument("--output-device", help="speaker name or index (see `hearth devices`)")
+    # No argparse defaults here: an option not given must leave config.toml's value.
     parser.add_argument(
-        "--wake", default="hey hearth", help='wake phrase; "" to listen to everything'
+        "--wake", help='wake phrase (default "hey hearth"); "" to listen to everything'
     )
     parser.add_argument(
-        "--sensitivity", type=float, default=0.5, help="wake phrase sensitivity, 0..1"
+        "--sensitivity", type=float, help="wake phrase sensitivity, 0..1 (default 0.5)"
     )
     parser.add_argument(
         "--realtime", action="store_true", help="feed a file at the pace it was recorded"
