@@ -102,9 +102,16 @@ class VoiceLoop:
         sensitivity: float = 0.5,
         listen_s: float = 8.0,
         trailing_silence_s: float = 0.4,
+        exclude_reply_words: bool = True,
         on_event: Callable[[LoopEvent], None] = lambda _e: None,
     ) -> None:
-        """``wake=None`` listens to everything (useful for files of commands only)."""
+        """``wake=None`` listens to everything (useful for files of commands only).
+
+        ``exclude_reply_words``: while Hearth speaks, a stop word that is also in the
+        reply does not interrupt it (its own voice reaches the microphone). False is the
+        naive baseline ``make bench`` compares against.
+        """
+        self.exclude_reply_words = exclude_reply_words
         self.understander = understander
         self.dialogue = dialogue
         self.synthesizer = synthesizer
@@ -211,6 +218,10 @@ class VoiceLoop:
         else:
             self._emit("ignored", text)
 
+    def respond_to(self, text: str) -> None:
+        """Answer ``text`` as if the parent had just said it (typed input, benchmarks)."""
+        self._answer(self.dialogue.hear(text))
+
     def _answer(self, reply: Reply) -> None:
         if reply.voice_change is not None:
             settings = self.synthesizer.settings
@@ -222,7 +233,11 @@ class VoiceLoop:
         if audio is not None and audio.frames:
             self.play(audio)
             self._speaking_until = self.clock.t + audio.seconds
-            self._speaking_words = frozenset(normalize(reply.text).split())
+            self._speaking_words = (
+                frozenset(normalize(reply.text).split())
+                if self.exclude_reply_words
+                else frozenset()
+            )
             self.dialogue.wait_from(self.clock.t + audio.seconds)
         if reply.ended or not reply.expects_answer:
             self.state = State.IDLE if self.wake else State.LISTENING

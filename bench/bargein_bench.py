@@ -1,0 +1,186 @@
+"""Barge-in benchmark: does Hearth stop when told, and only when told?
+
+There is no sound card here, so the kitchen is simulated: after a spoken
+check-in, the microphone hears Hearth's own reply as an echo (the reply through
+a small synthetic room, louder than the parent because the speaker sits next to
+the microphone), plus range-hood noise. In half the runs a parent says "stop"
+over it. Two strategies run on the same audio in the same pass:
+
+- reply words excluded (Hearth's): a stop word counts only if the reply being
+  spoken does not contain it;
+- naive (baseline): any stop word heard while speaking interrupts.
+
+Self-triggers = runs without "stop" that were interrupted; missed stops = runs
+with "stop" that were not; delay = end of "stop" to the interruption.
+
+What it showed (2026-11-23): neither strategy self-triggers, but with the echo
+at the microphone nearly every "stop" is missed: the endpointer hears one long
+utterance (echo and parent together) and the recogniser transcribes the louder
+echo. Keyword-spotting "stop" instead caught every stop but also fired on every
+echo. Barge-in over the device's own loudspeaker needs echo cancellation
+(speexdsp's AEC; not in yet: the PyPI bindings need compiling against
+libspeexdsp-dev); it works today when the echo is weak (headphones, a speaker
+away from the microphone), as tests/test_voice_pipeline.py shows.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import subprocess
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from audio.chunk import AudioChunk, concat, silence
+from audio.wav import read_wav
+from voice.asr_pocketsphinx import PocketSphinxRecognizer
+from voice.config import Settings
+from voice.dialogue import Dialogue
+from voice.library import ScriptLibrary
+from voice.loop import LoopEvent, StreamClock, VoiceLoop
+from voice.paths import default_intents_dir
+from voice.tts import Synthesizer
+from voice.understanding import Understander
+
+from .speech_bench import _cache, kitchen_noise
+
+OPENERS = (
+    "i am so tired",
+    "i feel so guilty",
+    "give me a mantra",
+    "i need a break",
+    "i missed her first steps",
+    "give me an idea for my son",
+    "is this guilt or sadness",
+    "who can i talk to",
+)
+STOP_AT_S = 1.5
+"""When the parent says "stop", counted from the start of the reply."""
+ECHO_OVER_PARENT_DB = (0.0, 6.0)
+"""How much louder the echo is than the parent's voice at the microphone."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One run: was the reply interrupted, and how long after "stop" ended."""
+
+    interrupted: bool
+    delay_s: float | None
+
+
+def _speak(text: str, voice: str) -> AudioChunk:
+    folder = _cache()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"barge-{abs(hash((text, voice))) % 10**12}.wav"
+    if not path.exists():
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True)
+    return read_wav(path).for_speech()
+
+
+def room_echo(reply: AudioChunk, seed: int) -> np.ndarray:
+    """The reply as the microphone hears it: direct sound, 40 ms later reflections, decay."""
+    rng = np.random.default_rng(seed)
+    n = int(0.25 * 16000)
+    tail = rng.normal(0, 1, n) * np.exp(-np.arange(n) / (0.06 * 16000)) * 0.15
+    response = np.zeros(n)
+    response[0] = 1.0
+    response[int(0.04 * 16000) :] += tail[: n - int(0.04 * 16000)]
+    return np.convolve(reply.to_float()[:, 0], response)[: reply.frames + n]
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(x**2))) or 1e-9
+
+
+def one_run(
+    library: ScriptLibrary,
+    recognizer: PocketSphinxRecognizer,
+    synthesizer: Synthesizer,
+    opener: str,
+    stop: AudioChunk | None,
+    echo_db: float,
+    exclude: bool,
+    seed: int,
+) -> Outcome:
+    """Answer the opener, then feed the echo of Hearth's reply (with or without "stop")."""
+    clock = StreamClock()
+    played: list[AudioChunk] = []
+    events: list[tuple[float, LoopEvent]] = []
+    dialogue = Dialogue(lambda: library.brain, Settings(), clock=clock, rng=random.Random(seed))
+    loop = VoiceLoop(
+        Understander(recognizer, library, ("hey hearth",)),
+        dialogue,
+        synthesizer,
+        played.append,
+        clock,
+        exclude_reply_words=exclude,
+        on_event=lambda e: events.append((clock.t, e)),
+    )
+    loop.respond_to(opener)  # typed: what is measured is the reply's echo, not this
+    if not played:
+        raise RuntimeError("the opener was not answered; the benchmark needs a reply to echo")
+    reply_start = clock.t
+    echo = room_echo(played[-1].for_speech(), seed)
+    mic = echo.copy()
+    stop_end = None
+    if stop is not None:
+        voice = stop.to_float()[:, 0]
+        voice = voice * (_rms(echo) / _rms(voice)) / 10 ** (echo_db / 20)
+        at = int(STOP_AT_S * 16000)
+        mic[at : at + len(voice)] += voice[: max(0, len(mic) - at)]
+        stop_end = reply_start + (at + len(voice)) / 16000
+    noise = kitchen_noise(len(mic) / 16000 + 0.1, seed)[: len(mic)]
+    mic += noise * _rms(echo) / _rms(noise) / 10 ** (20 / 20)  # hood hum 20 dB under the echo
+    mic /= max(1.0, float(np.abs(mic).max()))
+    audio = concat([AudioChunk.from_float(mic.astype(np.float32), 16000), silence(1.0)])
+    for chunk in audio.split(0.1):
+        loop.feed(chunk)
+    loop.finish()
+    barge = [t for t, e in events if e.kind == "barge-in" and t >= reply_start]
+    if not barge:
+        return Outcome(False, None)
+    return Outcome(True, barge[0] - stop_end if stop_end is not None else None)
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    """Print self-triggers, missed stops and delay for both strategies."""
+    library = ScriptLibrary([default_intents_dir()])
+    recognizer = PocketSphinxRecognizer()
+    synthesizer = Synthesizer()
+    openers = OPENERS[:4] if quick else OPENERS
+    stop_voices = ("en-us", "en-gb") if quick else ("en-us", "en-gb", "en-us+f3")
+    print(
+        f"== barge-in: {len(openers)} replies echoed back; 'stop' said at {STOP_AT_S} s "
+        f"by {len(stop_voices)} voices, echo 0 and 6 dB louder than the parent"
+    )
+    figures: dict[str, Any] = {}
+    for exclude, name in ((True, "reply words excluded"), (False, "naive (baseline)")):
+        self_triggers = 0
+        stops: dict[float, list[Outcome]] = {db: [] for db in ECHO_OVER_PARENT_DB}
+        for i, text in enumerate(openers):
+            quiet = one_run(library, recognizer, synthesizer, text, None, 0.0, exclude, i)
+            self_triggers += quiet.interrupted
+            for j, voice in enumerate(stop_voices):
+                stop = _speak("stop", voice)
+                for db in ECHO_OVER_PARENT_DB:
+                    outcome = one_run(
+                        library, recognizer, synthesizer, text, stop, db, exclude, 100 * i + j
+                    )
+                    stops[db].append(outcome)
+        row: dict[str, Any] = {"self_triggers": self_triggers / len(openers)}
+        parts = [f"self-triggers {self_triggers}/{len(openers)}"]
+        for db, outcomes in stops.items():
+            missed = sum(not o.interrupted for o in outcomes)
+            delays = [o.delay_s for o in outcomes if o.delay_s is not None]
+            median = statistics.median(delays) if delays else float("nan")
+            row[f"missed_{db:g}dB"] = missed / len(outcomes)
+            row[f"delay_{db:g}dB"] = median
+            parts.append(
+                f"echo +{db:g} dB: missed stops {missed}/{len(outcomes)}, "
+                f"median delay {median:.2f} s"
+            )
+        figures[name] = row
+        print(f"{name:22} " + "; ".join(parts))
+    return figures
