@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import argparse
 
-from . import bargein_bench, matcher_bench, speech_bench
+from . import bargein_bench, matcher_bench, report, speech_bench
 
 
 def main() -> int:
-    """Run every benchmark and print its figures."""
+    """Run every benchmark, print its figures and write docs/benchmarks.md."""
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument(
         "--only", choices=("matcher", "speech", "bargein"), help="run one benchmark"
     )
     args = parser.parse_args()
-    if args.only in (None, "matcher"):
+    if args.only == "matcher":
         matcher_bench.run(quick=args.quick)
-    if args.only in (None, "speech"):
+    elif args.only == "speech":
         speech_bench.run(quick=args.quick)
-    if args.only in (None, "bargein"):
+    elif args.only == "bargein":
         bargein_bench.run(quick=args.quick)
+    else:
+        figures = (
+            matcher_bench.run(quick=args.quick),
+            speech_bench.run(quick=args.quick),
+            bargein_bench.run(quick=args.quick),
+        )
+        print(f"wrote {report.write(*figures, quick=args.quick)}")
     return 0
 
 
