@@ -103,6 +103,9 @@ def render(
         "- Matcher accuracy: sentences with a long reason after the point "
         '("i\'m furious, his dad forgot pickup again") score low against short phrases; '
         "the classifier lifts many of them, not all.",
+        "- Speech from audio: clean synthetic speech has scored below the same speech with "
+        "noise in every run so far; not explained yet (the endpointer or the recogniser's "
+        "normalisation on silence-padded espeak audio are the suspects).",
         "- Barge-in: without echo cancellation the endpointer hears echo and parent as one "
         "utterance and the louder echo wins; see `bench/bargein_bench.py`.",
         "- Start-up and memory: expanding the scripts with hassil and building the matcher "
