@@ -31,6 +31,12 @@ def clean(env: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if v != ""}
 
 
+def hearth(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "voice", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
 def listening_inodes() -> set[str]:
     """Inodes of every TCP socket in LISTEN state and every bound UDP socket on the machine."""
     found: set[str] = set()
@@ -114,13 +120,7 @@ def test_config_init_writes_a_private_file_and_never_overwrites(tmp_path: Path) 
     env = clean(env_for(tmp_path))
     old = os.umask(0o022)
     try:
-        first = subprocess.run(
-            [sys.executable, "-m", "voice", "config", "init"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        first = hearth("config", "init", env=env)
     finally:
         os.umask(old)
     assert first.returncode == 0, first.stderr
@@ -130,23 +130,11 @@ def test_config_init_writes_a_private_file_and_never_overwrites(tmp_path: Path) 
     assert 'crisis_line = "988"' in path.read_text()
 
     path.write_text('crisis_line = "116 123"\n')
-    again = subprocess.run(
-        [sys.executable, "-m", "voice", "config", "init"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    again = hearth("config", "init", env=env)
     assert again.returncode == 1
     assert "already exists" in again.stderr and "--force" in again.stderr
     assert "Traceback" not in again.stderr
     assert path.read_text() == 'crisis_line = "116 123"\n'
 
-    shown = subprocess.run(
-        [sys.executable, "-m", "voice", "config", "show"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    shown = hearth("config", "show", env=env)
     assert 'crisis_line = "116 123"' in shown.stdout
