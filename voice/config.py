@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .private_files import write_private_text
 
 DEFAULT_THRESHOLD = 0.78
 """Confidence needed to accept a match (tuned on tests/data/dev_text.yaml)."""
@@ -95,13 +95,7 @@ def write_config(path: Path, settings: Settings, force: bool = False) -> None:
         "# `hearth config show` prints what is in use.\n"
     )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_name(path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            os.fchmod(out.fileno(), 0o600)  # O_CREAT's mode is reduced by the umask
-            out.write(header + show(settings) + "\n")
-        tmp.replace(path)
+        write_private_text(path, header + show(settings) + "\n")
     except OSError as err:
         raise ConfigError(f"cannot write {path} ({err.strerror}); check the folder") from None
 

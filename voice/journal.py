@@ -28,6 +28,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .errors import JournalError
+from .private_files import create_private
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -427,13 +428,7 @@ def _location_error(path: Path, exc: OSError) -> JournalError:
 def _create_private_file(path: Path) -> None:
     """Create the journal file with mode 0600 (and its folder with 0700) before SQLite does."""
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            if os.fstat(fd).st_mode & 0o077:
-                os.fchmod(fd, 0o600)
-        finally:
-            os.close(fd)
+        create_private(path)
     except OSError as exc:
         raise _location_error(path, exc) from exc
 
