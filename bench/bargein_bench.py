@@ -27,14 +27,12 @@ from __future__ import annotations
 
 import random
 import statistics
-import subprocess
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from audio.chunk import AudioChunk, concat, silence
-from audio.wav import read_wav
 from voice.asr_pocketsphinx import PocketSphinxRecognizer
 from voice.config import Settings
 from voice.dialogue import Dialogue
@@ -44,7 +42,7 @@ from voice.paths import default_intents_dir
 from voice.tts import Synthesizer
 from voice.understanding import Understander
 
-from .speech_bench import _cache, kitchen_noise
+from .speech_bench import kitchen_noise, speak
 
 OPENERS = (
     "i am so tired",
@@ -68,15 +66,6 @@ class Outcome:
 
     interrupted: bool
     delay_s: float | None
-
-
-def _speak(text: str, voice: str) -> AudioChunk:
-    folder = _cache()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"barge-{abs(hash((text, voice))) % 10**12}.wav"
-    if not path.exists():
-        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True)
-    return read_wav(path).for_speech()
 
 
 def room_echo(reply: AudioChunk, seed: int) -> np.ndarray:
@@ -163,7 +152,7 @@ def run(quick: bool = False) -> dict[str, Any]:
             quiet = one_run(library, recognizer, synthesizer, text, None, 0.0, exclude, i)
             self_triggers += quiet.interrupted
             for j, voice in enumerate(stop_voices):
-                stop = _speak("stop", voice)
+                stop = speak("stop", voice)
                 for db in ECHO_OVER_PARENT_DB:
                     outcome = one_run(
                         library, recognizer, synthesizer, text, stop, db, exclude, 100 * i + j

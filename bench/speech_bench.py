@@ -9,6 +9,7 @@ pass, so the ratios are fair.
 
 from __future__ import annotations
 
+import hashlib
 import resource
 import statistics
 import subprocess
@@ -47,22 +48,25 @@ def _cache() -> Path:
     return user_cache_path("hearth", appauthor=False) / "bench-audio"
 
 
-def render(items: list[DevItem], voices: tuple[str, ...]) -> list[Rendered]:
-    """Speak each item with each voice (cached by text and voice)."""
-    out: list[Rendered] = []
+def speak(text: str, voice: str) -> AudioChunk:
+    """``text`` spoken by an espeak-ng voice, 16 kHz mono (cached by text and voice)."""
     folder = _cache()
     folder.mkdir(parents=True, exist_ok=True)
-    for item in items:
-        for voice in voices:
-            name = f"{abs(hash((item.text, voice))) % 10**12}.wav"
-            path = folder / name
-            if not path.exists():
-                subprocess.run(
-                    ["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), item.text], check=True
-                )
-            speech = read_wav(path).for_speech()
-            out.append(Rendered(item, voice, concat([silence(0.3), speech, silence(0.5)])))
-    return out
+    # hashlib, not hash(): str hashes change every run, and the cache would never hit.
+    digest = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:16]
+    path = folder / f"{digest}.wav"
+    if not path.exists():
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True)
+    return read_wav(path).for_speech()
+
+
+def render(items: list[DevItem], voices: tuple[str, ...]) -> list[Rendered]:
+    """Speak each item with each voice, with a little silence around it."""
+    return [
+        Rendered(item, voice, concat([silence(0.3), speak(item.text, voice), silence(0.5)]))
+        for item in items
+        for voice in voices
+    ]
 
 
 def kitchen_noise(seconds: float, seed: int) -> np.ndarray:
