@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from voice.intent_classifier import IntentClassifier
+from voice.library import ScriptLibrary
 from voice.matcher import Matcher
 from voice.respell import Respeller
 from voice.script_loader import load_scripts
@@ -107,14 +108,12 @@ def test_a_parents_new_short_script_works_by_its_own_phrases(
     assert result.intent == "bedtime_story", result
 
 
-def test_classifier_lifts_a_sentence_no_phrase_covers(tmp_path: Path) -> None:
+def test_classifier_lifts_a_sentence_no_phrase_covers(default_library: ScriptLibrary) -> None:
     """On the default scripts, a feeling said with a long reason is understood only with it."""
-    from voice.paths import default_intents_dir
-
-    scripts = load_scripts([default_intents_dir()])
+    brain = default_library.brain
     text = "i feel so proud, my son read a whole book on his own"
-    with_it = Matcher(scripts).match(text)
-    without = Matcher(scripts, classifier=False).match(text)
+    with_it = brain.matcher.match(text)
+    without = Matcher(brain.scripts, classifier=False).match(text)
     assert with_it.intent == "name_feeling"
     assert with_it.best is not None and with_it.best.learned > 0.5
     assert without.intent is None and without.ranked[0].learned == 0.0

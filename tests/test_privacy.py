@@ -17,18 +17,12 @@ DEMO = Path(__file__).resolve().parent.parent / "voice" / "demo_audio"
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
-    return {
-        **os.environ,
+    """The user's environment with Hearth's homes moved under ``tmp_path`` (no HEARTH_* paths)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")}
+    return env | {
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
-        "HEARTH_JOURNAL": "",
-        "HEARTH_INTENTS": "",
-        "HEARTH_CONFIG": "",
     }
-
-
-def clean(env: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in env.items() if v != ""}
 
 
 def hearth(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -67,7 +61,7 @@ def socket_inodes(pid: int) -> set[str]:
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc")
 def test_run_opens_no_listening_socket_and_keeps_no_audio_or_words(tmp_path: Path) -> None:
     out = tmp_path / "reply.wav"
-    env = clean(env_for(tmp_path))
+    env = env_for(tmp_path)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -117,7 +111,7 @@ def test_run_opens_no_listening_socket_and_keeps_no_audio_or_words(tmp_path: Pat
 
 
 def test_config_init_writes_a_private_file_and_never_overwrites(tmp_path: Path) -> None:
-    env = clean(env_for(tmp_path))
+    env = env_for(tmp_path)
     old = os.umask(0o022)
     try:
         first = hearth("config", "init", env=env)

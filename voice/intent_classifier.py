@@ -86,7 +86,7 @@ class IntentClassifier:
         except ImportError as exc:  # pragma: no cover - a broken install
             raise HearthError(
                 "scikit-learn is missing, so Hearth cannot learn from the scripts. "
-                "Run `make install` (or `pip install scikit-learn`)."
+                "Install it with `pip install scikit-learn` (`make demo` and `make test` do)."
             ) from exc
         by_intent: dict[str, list[str]] = {}
         for phrase, intent in zip(phrases, intents, strict=True):
