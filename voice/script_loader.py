@@ -348,6 +348,15 @@ def _read_follow_up(
     return FollowUp(questions=questions, answers=MappingProxyType(routes))
 
 
+def _mapping(data: Any, key: str, path: Path, problems: _Problems, message: str) -> dict[Any, Any]:
+    """``data[key]`` when it is a mapping (or absent: empty); otherwise report ``message``."""
+    value = data.get(key, {})
+    if isinstance(value, dict):
+        return value
+    problems.add(path, _line_of(data, key, 1), message)
+    return {}
+
+
 def _read_lists(path: Path, data: Any, folder: _Folder, problems: _Problems) -> None:
     if not isinstance(data, LineDict):
         if data is not None:
@@ -360,12 +369,7 @@ def _read_lists(path: Path, data: Any, folder: _Folder, problems: _Problems) -> 
                 _line_of(data, key, 1),
                 f"unknown key '{key}' in a list file; {_suggest(str(key), ('lists', 'rules'))}",
             )
-    lists = data.get("lists", {})
-    if not isinstance(lists, dict):
-        problems.add(
-            path, _line_of(data, "lists", 1), "'lists:' must map a list name to its values"
-        )
-        lists = {}
+    lists = _mapping(data, "lists", path, problems, "'lists:' must map a list name to its values")
     for list_name, values in lists.items():
         lline = _line_of(lists, list_name, 1)
         if not isinstance(values, LineDict) or not values:
@@ -397,12 +401,7 @@ def _read_lists(path: Path, data: Any, folder: _Folder, problems: _Problems) -> 
         _check_shared_words(path, lline, str(list_name), slot_values, problems)
         folder.lists[str(list_name)] = slot_values
         folder.list_lines[str(list_name)] = (path, lline)
-    rules = data.get("rules", {})
-    if not isinstance(rules, dict):
-        problems.add(
-            path, _line_of(data, "rules", 1), "'rules:' must map a rule name to a template"
-        )
-        rules = {}
+    rules = _mapping(data, "rules", path, problems, "'rules:' must map a rule name to a template")
     for rule_name, template in rules.items():
         rline = _line_of(rules, rule_name, 1)
         if not isinstance(template, str) or not template.strip():

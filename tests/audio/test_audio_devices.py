@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -42,30 +43,34 @@ def test_list_devices_returns_device_infos() -> None:
     assert [d.index for d in devices] == list(range(len(devices)))
 
 
-def test_microphone_without_device_offers_files_or_typing() -> None:
-    has_input = _portaudio_works() and any(d.input_channels for d in list_devices())
-    if has_input:
-        with pytest.raises(AudioError, match="No microphone matches 'no such microphone'"):
-            Microphone("no such microphone")
+@pytest.mark.parametrize(
+    ("device", "kind", "missing", "refused", "option"),
+    [
+        (
+            Microphone,
+            "microphone",
+            "no such microphone",
+            "No microphone matches 'no such microphone'",
+            "--input",
+        ),
+        (Speaker, "speaker", 9999, "No speaker has index 9999", "--output"),
+    ],
+)
+def test_missing_device_offers_files_or_typing(
+    device: Callable[..., object], kind: str, missing: object, refused: str, option: str
+) -> None:
+    has_device = _portaudio_works() and any(
+        d.input_channels if kind == "microphone" else d.output_channels for d in list_devices()
+    )
+    if has_device:
+        with pytest.raises(AudioError, match=refused):
+            device(missing)
     else:
         with pytest.raises(AudioError) as caught:
-            Microphone()
+            device()
         message = str(caught.value)
-        assert message.startswith("No microphone found (")
-        assert message.endswith("Use --input FILE.wav, or `hearth chat` to type.")
-
-
-def test_speaker_without_device_offers_files_or_typing() -> None:
-    has_output = _portaudio_works() and any(d.output_channels for d in list_devices())
-    if has_output:
-        with pytest.raises(AudioError, match="No speaker has index 9999"):
-            Speaker(9999)
-    else:
-        with pytest.raises(AudioError) as caught:
-            Speaker()
-        message = str(caught.value)
-        assert message.startswith("No speaker found (")
-        assert message.endswith("Use --output FILE.wav, or `hearth chat` to type.")
+        assert message.startswith(f"No {kind} found (")
+        assert message.endswith(f"Use {option} FILE.wav, or `hearth chat` to type.")
 
 
 class _PortAudioMissing(importlib.abc.MetaPathFinder):
