@@ -7,6 +7,7 @@ in use and the problem is reported, until the file is fixed.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,8 @@ class ScriptLibrary:
         self._signature = _signature(self.folders)
         self.brain = self._build()
         self.last_error: ScriptError | None = None
+        self._building: threading.Thread | None = None
+        self._built: ReloadResult | None = None
 
     def _build(self) -> Brain:
         scripts = load_scripts(self.folders)
@@ -74,6 +77,37 @@ class ScriptLibrary:
             return ReloadResult(False)
         self._signature = signature
         return self.reload()
+
+    def reload_in_background(self) -> ReloadResult:
+        """Like :meth:`reload_if_changed`, without making the caller wait for the build.
+
+        Loading and matching-model training take seconds; the voice loop calls this
+        between audio chunks, so the build runs in a thread and the current scripts
+        stay in use meanwhile. The result is returned by the first call after the
+        build finished; until then (and when nothing changed) ``reloaded`` is False.
+        """
+        if self._building is not None:
+            if self._building.is_alive():
+                return ReloadResult(False)
+            self._building = None
+            done, self._built = self._built, None
+            return done or ReloadResult(False)
+        signature = _signature(self.folders)
+        if signature == self._signature:
+            return ReloadResult(False)
+        self._signature = signature
+
+        def build() -> None:
+            self._built = self.reload()
+
+        self._building = threading.Thread(target=build, name="hearth-reload", daemon=True)
+        self._building.start()
+        return ReloadResult(False)
+
+    def wait_for_reload(self, timeout: float | None = None) -> None:
+        """Block until a background reload has finished (tests, shutdown)."""
+        if self._building is not None:
+            self._building.join(timeout)
 
     def reload(self) -> ReloadResult:
         """Load the folders again; keep the current scripts if the new ones are broken."""

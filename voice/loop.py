@@ -158,7 +158,7 @@ class VoiceLoop:
             self.state = State.IDLE
         if now >= self._next_reload:
             self._next_reload = now + RELOAD_EVERY_S
-            result = self.understander.library.reload_if_changed()
+            result = self.understander.library.reload_in_background()
             if result.reloaded:
                 self._emit("reload", "scripts reloaded")
             elif result.error is not None:
