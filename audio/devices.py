@@ -25,6 +25,11 @@ MIN_LATENCY_S = 0.1
 """Speakers never ask PortAudio for less output latency than this (fewer underruns)."""
 
 _WHAT = {"input": "microphone", "output": "speaker"}
+
+# Streams open in this process. PortAudio can only be re-initialised (to see a sound
+# server or card that came back) when none is open, or it would close them under us.
+_open_streams = 0
+_streams_changed = threading.Condition()
 _HINT = {
     "input": "Use --input FILE.wav, or `hearth chat` to type.",
     "output": "Use --output FILE.wav, or `hearth chat` to type.",
@@ -83,6 +88,33 @@ def _list_devices(kind: Kind | None) -> list[DeviceInfo]:
     return devices
 
 
+def rescan_devices(wait_s: float = 10.0) -> None:
+    """Make PortAudio look for devices again (after a sound server or card came back).
+
+    PortAudio lists devices once, when it starts; the only way to see a change is to
+    restart it, which would close open streams, so this waits until none is open.
+    """
+    sd = _sounddevice(None)
+    with _streams_changed:
+        if not _streams_changed.wait_for(lambda: _open_streams == 0, timeout=wait_s):
+            raise AudioError("cannot look for sound devices again while a stream stays open")
+        sd._terminate()
+        sd._initialize()
+
+
+def _stream_opened() -> None:
+    global _open_streams
+    with _streams_changed:
+        _open_streams += 1
+
+
+def _stream_closed() -> None:
+    global _open_streams
+    with _streams_changed:
+        _open_streams -= 1
+        _streams_changed.notify_all()
+
+
 def find_device(name_or_index: int | str | None, kind: Kind) -> DeviceInfo:
     """The device to use: the default (None), a PortAudio index, or part of a name (any case)."""
     what = _WHAT[kind]
@@ -135,7 +167,8 @@ class Microphone:
         self.dropped = 0
         """Chunks dropped because the reader was too slow."""
         self._max_chunks = max(1, round(max_queue_s / chunk_s))
-        self._queue: queue.Queue[bytes | None] = queue.Queue()
+        # bytes: audio; str: why the stream ended by itself; None: closed by us.
+        self._queue: queue.Queue[bytes | str | None] = queue.Queue()
         self._stream: Any = None
         self._converter: SpeechConverter | None = None
         self._format = (SPEECH_RATE, 1)
@@ -169,19 +202,28 @@ class Microphone:
                 channels=channels,
                 dtype="int16",
                 callback=self._callback,
+                finished_callback=self._ended,
             )
-            stream.start()
         except (sd.PortAudioError, ValueError) as e:
             raise AudioError(_cannot_open(self.device, "input", e)) from None
+        _stream_opened()
         self._stream = stream
+        try:
+            stream.start()
+        except sd.PortAudioError as e:
+            self.close()
+            raise AudioError(_cannot_open(self.device, "input", e)) from None
 
     def close(self) -> None:
         """Stop capturing; an iteration in progress ends."""
         stream, self._stream = self._stream, None
         if stream is not None:
-            stream.abort()
-            stream.close()
-            self._queue.put(None)
+            try:
+                stream.abort()
+                stream.close()
+            finally:
+                _stream_closed()
+                self._queue.put(None)
 
     def read(self, timeout: float = 5.0) -> AudioChunk:
         """The next chunk; AudioError if closed or if no audio came for ``timeout`` seconds."""
@@ -196,6 +238,8 @@ class Microphone:
             ) from None
         if raw is None:
             raise AudioError("the microphone was closed while reading")
+        if isinstance(raw, str):
+            raise AudioError(raw)
         rate, channels = self._format
         return self._converter.convert(AudioChunk(rate, 2, channels, raw))
 
@@ -220,13 +264,23 @@ class Microphone:
                 pass
         self._queue.put_nowait(indata.tobytes())
 
+    def _ended(self) -> None:
+        # PortAudio ends a stream by itself when the device or sound server goes away.
+        if self._stream is not None:
+            self._queue.put_nowait(
+                f"the microphone {self.device.name!r} stopped (its device or the sound server "
+                "went away)"
+            )
+
 
 class Speaker:
     """Plays chunks on a sound card; ``stop()`` from another thread cuts playback short."""
 
     def __init__(self, device: int | str | None = None, latency: float = MIN_LATENCY_S) -> None:
+        self.wanted = device
+        """The device asked for: None (the default), an index or part of a name."""
         self.device = find_device(device, "output")
-        """The device in use."""
+        """The device in use (found again for every playback: devices come and go)."""
         self.latency = max(MIN_LATENCY_S, latency)
         """Output latency asked of PortAudio, in seconds (at least 0.1)."""
         self._play_lock = threading.Lock()
@@ -255,6 +309,7 @@ class Speaker:
 
     def _play(self, chunk: AudioChunk) -> bool:
         sd = _sounddevice("output")
+        self.device = find_device(self.wanted, "output")
         rate, channels = _pick_format(sd, self.device, "output", [(chunk.rate, chunk.channels)])
         if (chunk.rate, chunk.width, chunk.channels) != (rate, 2, channels):
             chunk = resample(chunk, rate, channels)
@@ -285,6 +340,7 @@ class Speaker:
             )
         except (sd.PortAudioError, ValueError) as e:
             raise AudioError(_cannot_open(self.device, "output", e)) from None
+        _stream_opened()
         self._finished = finished
         played = False
         try:
@@ -302,11 +358,16 @@ class Speaker:
             raise AudioError(_cannot_open(self.device, "output", e)) from None
         finally:
             self._finished = None
-            if played:
-                stream.stop()  # returns once every queued buffer has been heard
-            else:
-                stream.abort()
-            stream.close()
+            try:
+                if played:
+                    stream.stop()  # returns once every queued buffer has been heard
+                else:
+                    stream.abort()
+                stream.close()
+            except sd.PortAudioError:
+                pass  # the device went away while playing; nothing is left to stop
+            finally:
+                _stream_closed()
 
 
 # --- helpers -----------------------------------------------------------------------------------

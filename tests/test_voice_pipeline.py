@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from speech_kit import speak, words_heard_back
 
 from audio.chunk import AudioChunk, concat, silence
 from audio.wav import read_wav, write_wav
@@ -24,7 +25,6 @@ from voice.dialogue import Dialogue
 from voice.journal import Journal
 from voice.library import ScriptLibrary
 from voice.loop import LoopEvent, StreamClock, VoiceLoop, strip_wake
-from voice.text_normalize import normalize
 from voice.tts import Synthesizer
 from voice.understanding import Understander
 
@@ -50,14 +50,6 @@ SPOKEN = [
 SPEECH_FLOOR = 0.6
 """PocketSphinx on espeak-ng voices gets about three in four of these today (see `make bench`
 for the real figures); this floor catches a broken pipeline, not a small regression."""
-
-
-def speak(text: str, voice: str, path: Path) -> AudioChunk:
-    """espeak-ng speech, padded with silence as a microphone would hear it."""
-    subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True, timeout=60
-    )
-    return concat([silence(0.4), read_wav(path).for_speech(), silence(0.6)])
 
 
 @pytest.fixture(scope="module")
@@ -147,11 +139,7 @@ def test_follow_up_answered_without_wake_phrase(
     # contains some of the reply's own words.
     reader = PocketSphinxRecognizer(domain=False)
     for event, audio in zip(replies, played, strict=False):
-        heard = set(
-            reader.recognize(concat([silence(0.3), audio.for_speech(), silence(0.5)])).text.split()
-        )
-        said = {w for w in normalize(event.text).split() if len(w) >= 4}
-        assert len(heard & said) >= 2, (event.text, heard)
+        assert len(words_heard_back(event.text, audio, reader)) >= 2, event.text
     assert events[0].kind == "ignored", events  # chatter before the wake phrase
     assert [r.intent for r in replies][:2] == ["name_feeling", "mantra"], events
     assert len(played) >= 2 and all(p.frames for p in played)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from audio.chunk import SPEECH_RATE, AudioChunk
-from audio.devices import Microphone, Speaker
+from audio.chunk import SPEECH_RATE, AudioChunk, AudioError
+from audio.devices import Speaker
+from audio.reconnect import ReconnectingMicrophone
 from audio.wav import iter_wav, write_wav
 
 from . import app
@@ -75,6 +76,23 @@ def _printer(event: LoopEvent) -> None:
     sys.stdout.flush()
 
 
+def _status(message: str) -> None:
+    """Sound trouble and recovery, for whoever reads the log (stderr)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _play_in_background(speaker: Speaker) -> Callable[[AudioChunk], object]:
+    """Play without blocking, so the microphone keeps listening for "stop"."""
+
+    def play(chunk: AudioChunk) -> None:
+        try:
+            speaker.play(chunk)
+        except AudioError as e:
+            _status(f"Could not play the reply: {e}")
+
+    return lambda chunk: threading.Thread(target=play, args=(chunk,), daemon=True).start()
+
+
 def run(args: argparse.Namespace) -> int:
     """Run until the file ends, or Ctrl-C on the microphone."""
     settings = app.settings_from_args(args)
@@ -115,12 +133,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"Replies written to {args.output}", file=sys.stderr)
             return 0
         speaker = Speaker(settings.output_device or None)
-        # Play in the background so the microphone keeps listening for "stop".
-        loop = make_loop(
-            lambda chunk: threading.Thread(target=speaker.play, args=(chunk,), daemon=True).start(),
-            speaker.stop,
-        )
-        with Microphone(settings.input_device or None) as microphone:
+        loop = make_loop(_play_in_background(speaker), speaker.stop)
+        with ReconnectingMicrophone(settings.input_device or None, on_status=_status) as microphone:
             print("Listening. Say the wake phrase; Ctrl-C to stop.", file=sys.stderr)
             with contextlib.suppress(KeyboardInterrupt):
                 for chunk in microphone:

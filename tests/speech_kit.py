@@ -1,0 +1,29 @@
+"""Speech for tests: espeak-ng renders what the parent says; PocketSphinx hears Hearth back."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from audio.chunk import AudioChunk, concat, silence
+from audio.wav import read_wav
+from voice.asr_pocketsphinx import PocketSphinxRecognizer
+from voice.text_normalize import normalize
+
+
+def speak(text: str, voice: str, path: Path) -> AudioChunk:
+    """espeak-ng speech, padded with silence as a microphone would hear it."""
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True, timeout=60
+    )
+    return concat([silence(0.4), read_wav(path).for_speech(), silence(0.6)])
+
+
+def words_heard_back(
+    reply_text: str, audio: AudioChunk, reader: PocketSphinxRecognizer
+) -> set[str]:
+    """The reply's longer words (4+ letters) that the open-vocabulary recogniser hears in ``audio``."""
+    heard = set(
+        reader.recognize(concat([silence(0.3), audio.for_speech(), silence(0.5)])).text.split()
+    )
+    return heard & {w for w in normalize(reply_text).split() if len(w) >= 4}
