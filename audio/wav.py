@@ -15,7 +15,7 @@ import math
 import os
 import struct
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +52,22 @@ _MAGIC = [
 ]
 
 
-def read_wav(path: StrPath, max_seconds: float = DEFAULT_MAX_SECONDS) -> AudioChunk:
-    """The whole file as one 16-bit chunk at the file's own rate and channel count."""
+def read_wav(
+    path: StrPath, max_seconds: float = DEFAULT_MAX_SECONDS, too_long_advice: str = ""
+) -> AudioChunk:
+    """The whole file as one 16-bit chunk at the file's own rate and channel count.
+
+    A file over ``max_seconds`` is refused before it is read, with ``too_long_advice``
+    (default: how to cut it) in the message.
+    """
     name, info = _check(path)
     if info.duration > max_seconds:
-        raise AudioError(
-            f"{name} is {_minutes(info.duration)} long; the limit here is {_minutes(max_seconds)}. "
+        advice = too_long_advice or (
             f"Cut it (e.g. `sox {name} short.wav trim 0 60`) or stream it with iter_wav()."
+        )
+        raise AudioError(
+            f"{name} is {_minutes(info.duration)} long; the limit here is "
+            f"{_minutes(max_seconds)}. {advice}"
         )
     out = np.empty((info.frames, info.channels), dtype="<i2")
     done = 0
@@ -90,16 +99,23 @@ def iter_wav(
 
 def write_wav(path: StrPath, chunk: AudioChunk) -> None:
     """Write the chunk as a PCM WAV file, atomically (a temporary file renamed into place)."""
+    write_wav_chunks(path, [chunk])
+
+
+def write_wav_chunks(path: StrPath, chunks: Iterable[AudioChunk]) -> None:
+    """Write chunks of one format as one PCM WAV file, atomically, holding one chunk at a time.
+
+    An hour of output costs the memory of one chunk, not of the hour.
+    """
     target = Path(path)
     folder = target.parent
     if not folder.is_dir():
         raise AudioError(f"cannot write {target}: folder {folder} does not exist; create it first")
-    data = encode_wav(chunk)
     tmp = ""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
+        with os.fdopen(fd, "w+b") as out:
+            _encode_into(out, chunks)
             out.flush()
             os.fsync(out.fileno())
             # mkstemp makes the file private; give it the usual permissions of a file.
@@ -116,13 +132,37 @@ def write_wav(path: StrPath, chunk: AudioChunk) -> None:
 
 def encode_wav(chunk: AudioChunk) -> bytes:
     """The chunk as the bytes of a PCM WAV file (8-bit unsigned, 16-bit or 32-bit)."""
-    samples = np.frombuffer(chunk.audio, dtype=_SAMPLE_DTYPES[chunk.width])
-    samples = samples.reshape(-1, chunk.channels)
-    if chunk.width == 1:  # soundfile does not take uint8: widen, libsndfile narrows it back
-        samples = (samples.astype(np.int16) - 128) << 8
     buffer = io.BytesIO()
-    sf.write(buffer, samples, chunk.rate, subtype=_WRITE_SUBTYPES[chunk.width], format="WAV")
+    _encode_into(buffer, [chunk])
     return buffer.getvalue()
+
+
+def _encode_into(out: Any, chunks: Iterable[AudioChunk]) -> None:
+    sink: Any = None
+    fmt: tuple[int, int, int] | None = None
+    try:
+        for chunk in chunks:
+            if fmt is None:
+                fmt = (chunk.rate, chunk.width, chunk.channels)
+                subtype = _WRITE_SUBTYPES[chunk.width]
+                sink = sf.SoundFile(
+                    out, "w", chunk.rate, chunk.channels, subtype=subtype, format="WAV"
+                )
+            elif (chunk.rate, chunk.width, chunk.channels) != fmt:
+                raise AudioError(
+                    f"cannot write {chunk.rate} Hz/{chunk.width * 8}-bit/{chunk.channels}-channel "
+                    f"audio after {fmt[0]} Hz/{fmt[1] * 8}-bit/{fmt[2]}-channel in one WAV file"
+                )
+            samples = np.frombuffer(chunk.audio, dtype=_SAMPLE_DTYPES[chunk.width])
+            samples = samples.reshape(-1, chunk.channels)
+            if chunk.width == 1:  # soundfile does not take uint8: widen, libsndfile narrows it back
+                samples = (samples.astype(np.int16) - 128) << 8
+            sink.write(samples)
+        if sink is None:
+            raise AudioError("nothing to write: no audio was given")
+    finally:
+        if sink is not None:
+            sink.close()
 
 
 # --- checks ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import contextlib
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +15,7 @@ import numpy as np
 from audio.chunk import SPEECH_RATE, AudioChunk, AudioError
 from audio.devices import Speaker
 from audio.reconnect import ReconnectingMicrophone
-from audio.wav import iter_wav, write_wav
+from audio.wav import iter_wav, write_wav_chunks
 
 from . import app
 from .dialogue import Dialogue
@@ -49,12 +49,18 @@ class Track:
         self._end = start + len(samples)
 
     def write(self, path: Path, min_seconds: float) -> None:
-        """Write the track, at least ``min_seconds`` long."""
-        total = max(self._end, int(min_seconds * SPEECH_RATE))
-        out = np.zeros(total, dtype="<i2")
-        for start, samples in self._pieces:
-            out[start : start + len(samples)] = samples
-        write_wav(path, AudioChunk(SPEECH_RATE, 2, 1, out.tobytes()))
+        """Write the track, at least ``min_seconds`` long, a block at a time (hours stay small)."""
+        write_wav_chunks(path, self._blocks(max(self._end, int(min_seconds * SPEECH_RATE))))
+
+    def _blocks(self, total: int, block: int = 60 * SPEECH_RATE) -> Iterator[AudioChunk]:
+        for begin in range(0, max(total, 1), block):
+            end = min(begin + block, total)
+            out = np.zeros(end - begin, dtype="<i2")
+            for start, samples in self._pieces:
+                lo, hi = max(start, begin), min(start + len(samples), end)
+                if lo < hi:
+                    out[lo - begin : hi - begin] = samples[lo - start : hi - start]
+            yield AudioChunk(SPEECH_RATE, 2, 1, out.tobytes())
 
 
 def _printer(event: LoopEvent) -> None:

@@ -17,6 +17,14 @@ from .errors import HearthError
 from .matcher import Matcher
 from .understanding import Understander
 
+UTTERANCE_MAX_S = 60.0
+"""`hearth understand` takes what one person says in one go; recognising an hour as one
+sentence would take hours and mean nothing."""
+LONG_FILE_ADVICE = (
+    "`hearth understand` takes one thing said at a time; for a long recording use "
+    "`hearth run --input FILE.wav`, which finds each sentence in it."
+)
+
 
 def understand_text(matcher: Matcher, text: str) -> dict[str, Any]:
     """The JSON-ready result for one typed sentence."""
@@ -51,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
         )
         for name in args.files:
             try:
-                heard = understander.understand(read_wav(Path(name)))
+                audio = read_wav(Path(name), UTTERANCE_MAX_S, LONG_FILE_ADVICE)
+                heard = understander.understand(audio)
             except (AudioError, HearthError) as err:  # one bad file must not stop the others
                 failed += 1
                 row: dict[str, Any] = {"file": name, "error": str(err)}
