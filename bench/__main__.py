@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import bargein_bench, matcher_bench, report, speech_bench
+from . import bargein_bench, matcher_bench, report, soak_bench, speech_bench
 
 
 def main() -> int:
@@ -12,7 +12,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument(
-        "--only", choices=("matcher", "speech", "bargein"), help="run one benchmark"
+        "--only", choices=("matcher", "speech", "bargein", "soak"), help="run one benchmark"
     )
     args = parser.parse_args()
     if args.only == "matcher":
@@ -21,11 +21,14 @@ def main() -> int:
         speech_bench.run(quick=args.quick)
     elif args.only == "bargein":
         bargein_bench.run(quick=args.quick)
+    elif args.only == "soak":
+        soak_bench.run(quick=args.quick)
     else:
         figures = (
             matcher_bench.run(quick=args.quick),
             speech_bench.run(quick=args.quick),
             bargein_bench.run(quick=args.quick),
+            soak_bench.run(quick=args.quick),
         )
         print(f"wrote {report.write(*figures, quick=args.quick)}")
     return 0

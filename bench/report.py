@@ -19,7 +19,11 @@ def _ratio(a: float, b: float) -> str:
 
 
 def render(
-    matcher: dict[str, Any], speech: dict[str, Any], barge: dict[str, Any], quick: bool
+    matcher: dict[str, Any],
+    speech: dict[str, Any],
+    barge: dict[str, Any],
+    soak: dict[str, Any],
+    quick: bool,
 ) -> str:
     """The Markdown page."""
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -98,6 +102,20 @@ def render(
         )
     lines += [
         "",
+        f"## Soak ({soak['minutes']} min of kitchen audio with check-ins, through the real loop)",
+        "",
+        f"Fed {soak['speed']:.0f}x faster than real time; {soak['checkins']} of "
+        f"{soak['checkins_said']} check-ins journalled. Flat means within 5% after warm-up.",
+        "",
+        "| minute | RSS | open descriptors | check-ins |",
+        "|---|---|---|---|",
+        *(f"| {s.minute} | {s.rss_mb:.1f} MB | {s.fds} | {s.checkins} |" for s in soak["samples"]),
+        "",
+        f"Growth after warm-up: RSS {soak['rss_growth']:+.1%}, descriptors "
+        f"{soak['fd_growth']:+.1%} ({'flat' if soak['flat'] else 'NOT flat'}).",
+    ]
+    lines += [
+        "",
         "## What limits the figures",
         "",
         "- Matcher accuracy: sentences with a long reason after the point "
@@ -116,9 +134,13 @@ def render(
 
 
 def write(
-    matcher: dict[str, Any], speech: dict[str, Any], barge: dict[str, Any], quick: bool
+    matcher: dict[str, Any],
+    speech: dict[str, Any],
+    barge: dict[str, Any],
+    soak: dict[str, Any],
+    quick: bool,
 ) -> Path:
     """Write docs/benchmarks.md and return its path."""
     DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(render(matcher, speech, barge, quick), encoding="utf-8")
+    DOC.write_text(render(matcher, speech, barge, soak, quick), encoding="utf-8")
     return DOC
