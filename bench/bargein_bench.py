@@ -42,7 +42,7 @@ from voice.paths import default_intents_dir
 from voice.tts import Synthesizer
 from voice.understanding import Understander
 
-from .speech_bench import kitchen_noise, speak
+from .corpus import kitchen_noise, speak
 
 OPENERS = (
     "i am so tired",

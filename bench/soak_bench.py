@@ -33,8 +33,8 @@ from voice.paths import default_intents_dir
 from voice.tts import Synthesizer
 from voice.understanding import Understander
 
+from .corpus import VOICES, kitchen_noise, speak
 from .matcher_bench import load_dev_set
-from .speech_bench import kitchen_noise, speak
 
 CHECK_IN = (
     ("en-us+f3", "hey hearth i feel exhausted", 14.0),
@@ -75,17 +75,24 @@ def _scale(x: np.ndarray, rms: float) -> np.ndarray:
     return x * (rms / max(1e-9, float(np.sqrt(np.mean(x**2)))))
 
 
-def kitchen_minutes(minutes: int, chatter: list[str]) -> Iterator[AudioChunk]:
-    """One minute of kitchen audio at a time, with chatter and check-ins laid over it."""
+def kitchen_minutes(
+    minutes: int, chatter: list[str], check_ins: bool = True
+) -> Iterator[AudioChunk]:
+    """One minute of kitchen audio at a time, with chatter and check-ins laid over it.
+
+    Without check-ins (false-wake measurements) two chatter lines fall in every minute,
+    spoken by the corpus voices in turn; with them, one every other minute.
+    """
     for minute in range(minutes):
         bed = _scale(kitchen_noise(60.0, seed=minute), NOISE_RMS)
         spoken: list[AudioChunk] = []
-        if minute % CHECK_IN_EVERY_MIN == 1:
+        if check_ins and minute % CHECK_IN_EVERY_MIN == 1:
             for voice, text, pause in CHECK_IN:
                 spoken += [speak(text, voice), silence(pause)]
-        elif minute % 2 == 0:
-            voice = ("en-us", "en-gb", "en-us+f3")[minute % 3]
-            spoken += [speak(chatter[minute % len(chatter)], voice), silence(1.0)]
+        elif not check_ins or minute % 2 == 0:
+            for k in range(1 if check_ins else 2):
+                line = (2 * minute + k) % len(chatter)
+                spoken += [speak(chatter[line], VOICES[line % len(VOICES)]), silence(8.0)]
         if spoken:
             speech = concat(spoken).to_float()[:, 0]
             at = 5 * 16000

@@ -1,149 +1,78 @@
-"""Speech benchmark: intent accuracy from audio, real-time factor, reply latency, memory, start-up.
+"""Speech benchmark: what Hearth gets from audio, in each listening condition, for each engine.
 
-The dev sentences are rendered with espeak-ng voices into a cache folder
-(never committed), clean and with kitchen-like noise at 10 dB SNR, and pushed
-through each engine configuration. The stock PocketSphinx model is the
-baseline a user would get without Hearth's domain model; it runs in the same
-pass, so the ratios are fair.
+The dev corpus (bench/corpus.py: our sentences x six voices x clean, 10 dB, 5 dB,
+far-field) goes through each engine configuration: PocketSphinx with Hearth's
+domain model, and PocketSphinx with its stock English model, the baseline a user
+would get without Hearth's work; Vosk joins when an English model is installed.
+Measured in the same run: intent, feeling and crisis accuracy, false accepts on
+chatter, real-time factor, wake-phrase misses per condition, false wakes per hour
+of kitchen audio, reply latency through the loop (real-time pace and full speed),
+start-up to listening and peak RSS of `hearth run` beside a bare decoder's.
 """
 
 from __future__ import annotations
 
-import hashlib
-import resource
+import os
+import random
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from platformdirs import user_cache_path
 
 from audio.chunk import AudioChunk, concat, silence
-from audio.wav import read_wav
+from audio.wav import write_wav
 from voice.asr import Recognizer
 from voice.asr_pocketsphinx import PocketSphinxRecognizer
+from voice.config import Settings
+from voice.dialogue import Dialogue
+from voice.engines import make_recognizer
+from voice.errors import HearthError
 from voice.library import ScriptLibrary
+from voice.loop import LoopEvent, StreamClock, VoiceLoop
 from voice.paths import default_intents_dir
+from voice.tts import Synthesizer
 from voice.understanding import Understander
 
+from .corpus import (
+    CONDITIONS,
+    QUICK_CONDITIONS,
+    QUICK_VOICES,
+    VOICES,
+    Rendered,
+    Voice,
+    in_condition,
+    load_wake_lines,
+    render,
+    speak,
+)
 from .matcher_bench import DevItem, load_dev_set
+from .process_stats import run_measured
+from .soak_bench import kitchen_minutes
 
-VOICES = ("en-us", "en-gb", "en-us+f3")
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """One dev sentence as audio."""
-
-    item: DevItem
-    voice: str
-    audio: AudioChunk
-
-
-def _cache() -> Path:
-    return user_cache_path("hearth", appauthor=False) / "bench-audio"
-
-
-def speak(text: str, voice: str) -> AudioChunk:
-    """``text`` spoken by an espeak-ng voice, 16 kHz mono (cached by text and voice)."""
-    folder = _cache()
-    folder.mkdir(parents=True, exist_ok=True)
-    # hashlib, not hash(): str hashes change every run, and the cache would never hit.
-    digest = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:16]
-    path = folder / f"{digest}.wav"
-    if not path.exists():
-        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True)
-    return read_wav(path).for_speech()
+WAKE = "hey hearth"
+DOMAIN = "pocketsphinx+domain"
+STOCK = "pocketsphinx stock (baseline)"
+LATENCY_LINES = (
+    "i feel so guilty about missing bedtime",
+    "i am exhausted",
+    "give me a mantra",
+    "is it okay to take a break",
+    "i snapped at my son and i feel awful",
+    "how have i been feeling this week",
+    "can we talk",
+    "i feel so sad today",
+    "what can i do with my kids tonight",
+    "i need someone to talk to",
+)
 
 
-def render(items: list[DevItem], voices: tuple[str, ...]) -> list[Rendered]:
-    """Speak each item with each voice, with a little silence around it."""
-    return [
-        Rendered(item, voice, concat([silence(0.3), speak(item.text, voice), silence(0.5)]))
-        for item in items
-        for voice in voices
-    ]
-
-
-def kitchen_noise(seconds: float, seed: int) -> np.ndarray:
-    """Deterministic kitchen-like noise: range-hood hum, pink-ish rumble and clatter bursts."""
-    rng = np.random.default_rng(seed)
-    n = int(16000 * seconds)
-    t = np.arange(n) / 16000
-    hum = 0.3 * np.sin(2 * np.pi * 120 * t) + 0.15 * np.sin(2 * np.pi * 240 * t)
-    rumble = np.cumsum(rng.normal(0, 1, n))
-    rumble = (rumble - np.convolve(rumble, np.ones(400) / 400, mode="same")) * 0.05
-    clatter = np.zeros(n)
-    for start in rng.integers(0, max(1, n - 1600), size=max(1, int(seconds))):
-        clatter[start : start + 1600] += rng.normal(0, 1, 1600) * np.exp(-np.arange(1600) / 200)
-    return hum + rumble + 0.5 * clatter
-
-
-def with_noise(audio: AudioChunk, snr_db: float, seed: int) -> AudioChunk:
-    """Mix noise in at the given signal-to-noise ratio."""
-    speech = audio.to_float()[:, 0]
-    noise = kitchen_noise(audio.seconds + 0.1, seed)[: len(speech)]
-    gain = np.sqrt(np.mean(speech**2) / (np.mean(noise**2) * 10 ** (snr_db / 10)))
-    mixed = speech + gain * noise
-    return AudioChunk.from_float((mixed / max(1.0, np.abs(mixed).max())).astype(np.float32), 16000)
-
-
-def evaluate(
-    understander: Understander, rendered: list[Rendered], snr: float | None
-) -> dict[str, Any]:
-    """Accuracy, false accepts, real-time factor for one engine and condition."""
-    right = total = fa = chatter = 0
-    per_voice: dict[str, list[bool]] = {}
-    asr_s = audio_s = 0.0
-    for i, r in enumerate(rendered):
-        audio = r.audio if snr is None else with_noise(r.audio, snr, i)
-        heard = understander.understand(audio)
-        asr_s += (heard.timings.get("asr_ms", 0) + heard.timings.get("fallback_ms", 0)) / 1000
-        audio_s += audio.seconds
-        got = heard.result.best.intent if heard.result.best else None
-        if r.item.intent is None:
-            chatter += 1
-            fa += got is not None
-        else:
-            total += 1
-            ok = got == r.item.intent
-            right += ok
-            per_voice.setdefault(r.voice, []).append(ok)
-    return {
-        "accuracy": right / max(total, 1),
-        "false_accepts": fa / max(chatter, 1),
-        "rtf": asr_s / max(audio_s, 1e-9),
-        "per_voice": {v: sum(x) / len(x) for v, x in per_voice.items()},
-    }
-
-
-def startup_and_rss() -> tuple[float, float]:
-    """Seconds from process start to a ready pipeline, and the child's peak RSS in MB."""
-    code = (
-        "import time; t=time.perf_counter();"
-        "from voice.library import ScriptLibrary; from voice.paths import default_intents_dir;"
-        "from voice.asr_pocketsphinx import PocketSphinxRecognizer; from voice.understanding import Understander;"
-        "from voice.tts import Synthesizer;"
-        "lib=ScriptLibrary([default_intents_dir()]); u=Understander(PocketSphinxRecognizer(), lib, ('hey hearth',));"
-        "Synthesizer().synthesize('Hello.'); print(time.perf_counter()-t)"
-    )
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    wall = time.perf_counter() - start
-    del wall
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return float(out.stdout.strip()), max(rss, before) / 1024
-
-
-def run(quick: bool = False) -> dict[str, Any]:
-    """Print the speech figures."""
-    items = load_dev_set()
-    per_intent = 1 if quick else 4
+def choose(items: list[DevItem], per_intent: int) -> list[DevItem]:
+    """The first ``per_intent`` sentences of each intent and three times as much chatter."""
     chosen: list[DevItem] = []
     seen: dict[str | None, int] = {}
     for item in items:
@@ -151,52 +80,239 @@ def run(quick: bool = False) -> dict[str, Any]:
         if seen.get(item.intent, 0) < limit:
             chosen.append(item)
             seen[item.intent] = seen.get(item.intent, 0) + 1
-    voices = VOICES[:2] if quick else VOICES
+    return chosen
+
+
+def evaluate(
+    understander: Understander, rendered: list[Rendered], condition: str
+) -> dict[str, Any]:
+    """Accuracy, feeling accuracy, crisis recall, false accepts and RTF in one condition."""
+    right = total = fa = chatter = feel_right = feel_total = crisis_right = crisis_total = 0
+    per_voice: dict[str, list[bool]] = {}
+    asr_s = audio_s = 0.0
+    for i, r in enumerate(rendered):
+        audio = in_condition(r.audio, condition, seed=i)
+        heard = understander.understand(audio)
+        asr_s += (heard.timings.get("asr_ms", 0) + heard.timings.get("fallback_ms", 0)) / 1000
+        audio_s += audio.seconds
+        best = heard.result.best
+        got = best.intent if best else None
+        if r.item.intent is None:
+            chatter += 1
+            fa += got is not None
+            continue
+        total += 1
+        ok = got == r.item.intent
+        right += ok
+        per_voice.setdefault(r.voice, []).append(ok)
+        if r.item.feeling:
+            feel_total += 1
+            feel_right += best is not None and best.slots.get("feeling") == r.item.feeling
+        if r.item.intent == "crisis":
+            crisis_total += 1
+            crisis_right += ok
+    return {
+        "accuracy": right / max(total, 1),
+        "feeling_accuracy": feel_right / max(feel_total, 1),
+        "crisis_recall": crisis_right / max(crisis_total, 1),
+        "false_accepts": fa / max(chatter, 1),
+        "rtf": asr_s / max(audio_s, 1e-9),
+        "per_voice": {v: sum(x) / len(x) for v, x in per_voice.items()},
+    }
+
+
+def _loop(
+    understander: Understander,
+    library: ScriptLibrary,
+    on_play: Callable[[AudioChunk], object],
+    events: list[LoopEvent],
+    clock: StreamClock,
+) -> VoiceLoop:
+    dialogue = Dialogue(lambda: library.brain, Settings(), clock=clock, rng=random.Random(5))
+    return VoiceLoop(
+        understander, dialogue, Synthesizer(), on_play, clock, wake=WAKE, on_event=events.append
+    )
+
+
+def wake_misses(
+    understander: Understander, library: ScriptLibrary, voices: tuple[Voice, ...], condition: str
+) -> float:
+    """Share of wake-phrase lines the idle loop does not wake on."""
+    lines = load_wake_lines()
+    missed = total = 0
+    for i, (line, voice) in enumerate((x, v) for x in lines for v in voices):
+        audio = concat([silence(0.5), speak(line, voice), silence(1.0)])
+        events: list[LoopEvent] = []
+        loop = _loop(understander, library, lambda _c: None, events, StreamClock())
+        for chunk in in_condition(audio, condition, seed=1000 + i).split(0.1):
+            loop.feed(chunk)
+        loop.finish()
+        total += 1
+        missed += not any(e.kind in ("wake", "heard") for e in events)
+    return missed / max(total, 1)
+
+
+def false_wakes_per_hour(
+    understander: Understander, library: ScriptLibrary, minutes: int
+) -> tuple[float, list[str]]:
+    """Kitchen audio with chatter every minute and no wake phrase: wakes per hour, and what woke."""
+    chatter = [item.text for item in load_dev_set() if item.intent is None]
+    events: list[LoopEvent] = []
+    loop = _loop(understander, library, lambda _c: None, events, StreamClock())
+    for block in kitchen_minutes(minutes, chatter, check_ins=False):
+        for chunk in block.split(0.1):
+            loop.feed(chunk)
+    loop.finish()
+    woke = [e.text for e in events if e.kind == "wake"]
+    return len(woke) * 60 / minutes, woke
+
+
+def _speech_end(audio: AudioChunk) -> float:
+    """Seconds to the last sample above -40 dBFS."""
+    loud = np.flatnonzero(np.abs(audio.to_float()[:, 0]) > 0.01)
+    return (loud[-1] + 1) / audio.rate if loud.size else 0.0
+
+
+def _stamp_into(moments: list[float]) -> Callable[[AudioChunk], None]:
+    return lambda _chunk: moments.append(time.perf_counter())
+
+
+def reply_latencies(
+    understander: Understander, library: ScriptLibrary, count: int, realtime: bool
+) -> list[float]:
+    """End of the parent's speech -> the first sample of the reply handed to the speaker (ms)."""
+    latencies = []
+    for line in LATENCY_LINES[:count]:
+        speech = speak(f"{WAKE} {line}", "en-us+f3")
+        audio = concat([silence(1.0), speech, silence(3.0)])
+        end_s = 1.0 + _speech_end(speech)
+        played: list[float] = []
+        loop = _loop(understander, library, _stamp_into(played), [], StreamClock())
+        began = time.perf_counter()
+        fed_s = 0.0
+        end_wall = None
+        for chunk in audio.split(0.1):
+            if realtime:
+                time.sleep(max(0.0, began + fed_s + chunk.seconds - time.perf_counter()))
+            if end_wall is None and fed_s + chunk.seconds >= end_s:
+                # The wall-clock moment the end of speech reached the microphone.
+                end_wall = began + end_s if realtime else time.perf_counter()
+            loop.feed(chunk)
+            fed_s += chunk.seconds
+        if played and end_wall is not None:
+            latencies.append((played[0] - end_wall) * 1000)
+    return latencies
+
+
+def _percentiles(values: list[float]) -> tuple[float, float]:
+    if len(values) < 2:
+        return (values[0], values[0]) if values else (float("nan"), float("nan"))
+    return statistics.median(values), statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def startup_and_rss(folder: Path) -> dict[str, float]:
+    """`hearth run` over a short file beside a bare PocketSphinx decoder (the floor)."""
+    wav = folder / "check_in.wav"
+    write_wav(
+        wav, concat([silence(0.5), speak(f"{WAKE} i am exhausted", "en-us+f3"), silence(2.0)])
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")} | {
+        "HEARTH_JOURNAL": str(folder / "journal.db"),
+        "HEARTH_INTENTS": str(folder / "none"),
+        "HEARTH_CONFIG": str(folder / "config.toml"),
+    }
+    hearth = run_measured(
+        [sys.executable, "-m", "voice", "run", "--engine", "pocketsphinx", "--input", str(wav)],
+        env,
+        "Hearth is using",
+    )
+    bare_code = (
+        "import sys; from pocketsphinx import Decoder; Decoder(); print('ready', file=sys.stderr)"
+    )
+    bare = run_measured([sys.executable, "-c", bare_code], env, "ready")
+    for measured in (hearth, bare):
+        if measured.returncode != 0:
+            raise RuntimeError(f"start-up measurement failed: {measured.stderr[-500:]}")
+    return {
+        "startup": hearth.ready_s,
+        "rss_mb": hearth.peak_rss_mb,
+        "bare_startup": bare.ready_s,
+        "bare_rss_mb": bare.peak_rss_mb,
+    }
+
+
+def engines() -> dict[str, Recognizer]:
+    """The configurations to compare; Vosk only where an English model is installed."""
+    found: dict[str, Recognizer] = {
+        DOMAIN: PocketSphinxRecognizer(),
+        STOCK: PocketSphinxRecognizer(domain=False),
+    }
+    try:
+        found["vosk"] = make_recognizer("vosk", None)
+    except HearthError as e:
+        print(f"(vosk not measured: {str(e).splitlines()[0]})")
+    return found
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    """Print the speech figures and return them for the report."""
+    voices = QUICK_VOICES if quick else VOICES
+    conditions = QUICK_CONDITIONS if quick else CONDITIONS
+    chosen = choose(load_dev_set(), 1 if quick else 4)
     rendered = render(chosen, voices)
     library = ScriptLibrary([default_intents_dir()])
-    engines: dict[str, Recognizer] = {
-        "pocketsphinx+domain": PocketSphinxRecognizer(),
-        "pocketsphinx stock (baseline)": PocketSphinxRecognizer(domain=False),
+    print(
+        f"== speech: {len(rendered)} utterances ({len(chosen)} sentences x {len(voices)} voices) "
+        f"in {len(conditions)} conditions"
+    )
+    figures: dict[str, Any] = {"voices": [v.label for v in voices], "conditions": list(conditions)}
+    results: dict[str, dict[str, Any]] = {}
+    understanders = {
+        name: Understander(recognizer, library, (WAKE,)) for name, recognizer in engines().items()
     }
-    print(f"== speech: {len(rendered)} utterances ({len(chosen)} sentences x {len(voices)} voices)")
-    figures: dict[str, Any] = {}
-    for name, recognizer in engines.items():
-        understander = Understander(recognizer, library, ("hey hearth",))
-        for label, snr in (("clean", None), ("10 dB", 10.0)):
-            result = evaluate(understander, rendered, snr)
-            figures[f"{name} {label}"] = result
-            voices_text = ", ".join(f"{v} {a:.0%}" for v, a in result["per_voice"].items())
+    for name, understander in understanders.items():
+        for condition in conditions:
+            result = evaluate(understander, rendered, condition)
+            results[f"{name} | {condition}"] = result
+            by_voice = ", ".join(f"{v} {a:.0%}" for v, a in result["per_voice"].items())
             print(
-                f"{name:30} {label:6} intent accuracy {result['accuracy']:6.1%}  false accepts "
-                f"{result['false_accepts']:5.1%}  RTF {result['rtf']:.3f}  [{voices_text}]"
+                f"{name:30} {condition:9} intent {result['accuracy']:6.1%}  feeling "
+                f"{result['feeling_accuracy']:6.1%}  crisis {result['crisis_recall']:6.1%}  "
+                f"false accepts {result['false_accepts']:5.1%}  RTF {result['rtf']:.3f}  [{by_voice}]"
             )
-    base = figures["pocketsphinx stock (baseline) clean"]["accuracy"]
-    dom = figures["pocketsphinx+domain clean"]["accuracy"]
-    print(
-        f"domain model vs stock, clean accuracy: {dom:.1%} vs {base:.1%} ({dom / max(base, 1e-9):.2f}x)"
-    )
+    figures["results"] = results
+    for condition in conditions:
+        dom = results[f"{DOMAIN} | {condition}"]["accuracy"]
+        base = results[f"{STOCK} | {condition}"]["accuracy"]
+        print(
+            f"domain vs stock, {condition}: {dom:.1%} vs {base:.1%} ({dom / max(base, 1e-9):.2f}x)"
+        )
 
-    latencies = []
-    understander = Understander(engines["pocketsphinx+domain"], library, ("hey hearth",))
-    from voice.dialogue import Dialogue
-    from voice.tts import Synthesizer
-
-    synthesizer = Synthesizer(cache_size=0)
-    dialogue = Dialogue(lambda: library.brain)
-    for r in rendered[: 20 if quick else 60]:
-        start = time.perf_counter()
-        heard = understander.understand(r.audio)
-        reply = dialogue.hear(heard.transcript.text or "...")
-        if reply.text:
-            synthesizer.synthesize(reply.text)
-        latencies.append((time.perf_counter() - start) * 1000)
-        dialogue.close()
-    p50 = statistics.median(latencies)
-    p95 = statistics.quantiles(latencies, n=20)[-1]
+    domain = understanders[DOMAIN]
+    figures["wake_misses"] = {c: wake_misses(domain, library, voices, c) for c in conditions}
     print(
-        f"reply latency (end of speech -> reply audio ready, full speed): p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+        "wake-phrase misses: "
+        + ", ".join(f"{c} {m:.1%}" for c, m in figures["wake_misses"].items())
     )
-    startup, rss = startup_and_rss()
-    print(f"start-up to ready (pocketsphinx): {startup:.2f} s; peak RSS {rss:.0f} MB")
-    figures.update(latency_p50=p50, latency_p95=p95, startup=startup, rss_mb=rss)
+    per_hour, woke = false_wakes_per_hour(domain, library, 20 if quick else 60)
+    figures["false_wakes_per_hour"] = per_hour
+    print(f"false wakes: {per_hour:.1f} per hour of kitchen audio {woke[:5]}")
+
+    count = 4 if quick else len(LATENCY_LINES)
+    for pace, realtime in (("realtime", True), ("fullspeed", False)):
+        values = reply_latencies(domain, library, count, realtime)
+        p50, p95 = _percentiles(values)
+        figures[f"latency_{pace}"] = values
+        figures[f"latency_{pace}_p50"], figures[f"latency_{pace}_p95"] = p50, p95
+        print(
+            f"reply latency ({pace}, end of speech -> first reply sample, {len(values)} replies): "
+            f"p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+        )
+    with tempfile.TemporaryDirectory(prefix="hearth-bench-") as tmp:
+        figures.update(startup_and_rss(Path(tmp)))
+    print(
+        f"hearth run: start-up to listening {figures['startup']:.2f} s, peak RSS "
+        f"{figures['rss_mb']:.0f} MB; bare PocketSphinx decoder {figures['bare_startup']:.2f} s, "
+        f"{figures['bare_rss_mb']:.0f} MB"
+    )
     return figures

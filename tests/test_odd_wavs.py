@@ -15,6 +15,7 @@ from speech_kit import speak
 
 from audio.chunk import silence
 from audio.wav import write_wav
+from bench.process_stats import run_measured
 
 SENTENCE = ("en-us+f3", "hey hearth i feel exhausted")
 # name -> (sox output format options, sox effects) applied to the spoken sentence
@@ -70,26 +71,17 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _hearth(*args: str, home: Path) -> tuple[int, str, str, int]:
+def _hearth(*args: str, home: Path) -> tuple[int, str, str, float]:
     """Run hearth; returns exit code, stdout, stderr and the child's own peak RSS in MB."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")} | {
         "HEARTH_JOURNAL": str(home / "journal.db"),
         "HEARTH_INTENTS": str(home / "none"),
         "HEARTH_CONFIG": str(home / "config.toml"),
     }
-    out, err = home / "stdout.txt", home / "stderr.txt"
-    with out.open("w") as stdout, err.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "voice", *args, "--engine", "pocketsphinx"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=stdout,
-            stderr=stderr,
-        )
-        # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would mix all children).
-        _pid, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, out.read_text(), err.read_text(), usage.ru_maxrss // 1024
+    run = run_measured(
+        [sys.executable, "-m", "voice", *args, "--engine", "pocketsphinx"], env, timeout=600
+    )
+    return run.returncode, run.stdout, run.stderr, run.peak_rss_mb
 
 
 def test_understand_answers_each_file_or_says_what_is_wrong(corpus: Path, tmp_path: Path) -> None:

@@ -1,0 +1,201 @@
+"""The project's own dev corpus as audio: sentences x voices x listening conditions.
+
+The sentences are ours (tests/data/dev_text.yaml: paraphrases not in the scripts,
+kitchen chatter, wake-phrase lines). They are spoken by clearly different
+synthetic voices (espeak-ng formant voices and flite's recorded-unit voices) and
+placed in four conditions: clean; kitchen noise at 10 dB and 5 dB SNR; far-field
+(a room's reverberation, 15 dB quieter, a hood humming). Everything is built
+deterministically from seeds, and rendered speech is cached by sha256 of
+(engine, voice, text) under the user cache, never committed.
+
+``python -m bench.corpus`` renders the whole corpus into the cache and prints its size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+from platformdirs import user_cache_path
+
+from audio.chunk import AudioChunk, concat, silence
+from audio.wav import read_wav
+
+from .matcher_bench import DEV_SET, DevItem, load_dev_set
+
+RATE = 16000
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A synthetic speaker: the program and its voice name."""
+
+    engine: str
+    """"espeak-ng" or "flite"."""
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.engine}:{self.name}"
+
+
+VOICES = (
+    Voice("espeak-ng", "en-us"),
+    Voice("espeak-ng", "en-gb-scotland"),
+    Voice("espeak-ng", "en-us+f3"),
+    Voice("flite", "slt"),
+    Voice("flite", "rms"),
+    Voice("flite", "awb"),
+)
+"""Six voices: three espeak-ng accents/genders, three flite speakers (female US, male US,
+male Scottish)."""
+QUICK_VOICES = (VOICES[0], VOICES[2], VOICES[3])
+
+CONDITIONS = ("clean", "10 dB", "5 dB", "far-field")
+QUICK_CONDITIONS = ("clean", "10 dB")
+
+
+def load_wake_lines(path: Path = DEV_SET) -> list[str]:
+    """The dev set's wake-phrase lines (each starts with the wake phrase)."""
+    return [str(line) for line in yaml.safe_load(path.read_text(encoding="utf-8"))["wake"]]
+
+
+def cache_dir() -> Path:
+    """Where rendered speech is kept between runs."""
+    return user_cache_path("hearth", appauthor=False) / "bench-audio"
+
+
+def speak(text: str, voice: Voice | str) -> AudioChunk:
+    """``text`` spoken by ``voice`` (an espeak-ng voice name for short), 16 kHz mono, cached."""
+    if isinstance(voice, str):
+        voice = Voice("espeak-ng", voice)
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    # hashlib, not hash(): str hashes change every run, and the cache would never hit.
+    digest = hashlib.sha256(f"{voice.engine}\n{voice.name}\n{text}".encode()).hexdigest()[:16]
+    path = folder / f"{digest}.wav"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp.wav")
+        if voice.engine == "flite":
+            command = ["flite", "-voice", voice.name, "-t", text, "-o", str(tmp)]
+        else:
+            command = ["espeak-ng", "-v", voice.name, "-s", "150", "-w", str(tmp), text]
+        subprocess.run(command, check=True, capture_output=True)
+        tmp.replace(path)
+    return read_wav(path).for_speech()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One dev sentence as audio."""
+
+    item: DevItem
+    voice: str
+    """The voice's label."""
+    audio: AudioChunk
+
+
+def render(items: list[DevItem], voices: tuple[Voice, ...]) -> list[Rendered]:
+    """Speak each item with each voice, with a little silence around it."""
+    return [
+        Rendered(item, voice.label, concat([silence(0.3), speak(item.text, voice), silence(0.5)]))
+        for item in items
+        for voice in voices
+    ]
+
+
+# --- noise and rooms ---------------------------------------------------------------------------
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(x**2))) if len(x) else 0.0
+
+
+@cache
+def _babble_bed() -> np.ndarray:
+    """20 s of distant conversation: chatter lines by several voices, overlapped, in a room."""
+    chatter = [item.text for item in load_dev_set() if item.intent is None]
+    bed = np.zeros(20 * RATE)
+    rng = np.random.default_rng(99)
+    for i, text in enumerate(chatter[:12]):
+        voice = VOICES[i % len(VOICES)]
+        speech = speak(text, voice).to_float()[:, 0]
+        start = int(rng.integers(0, max(1, len(bed) - len(speech))))
+        bed[start : start + len(speech)] += speech[: len(bed) - start] / max(_rms(speech), 1e-9)
+    return reverberate(bed, rt60_s=0.6, seed=98)
+
+
+def kitchen_noise(seconds: float, seed: int) -> np.ndarray:
+    """Deterministic kitchen noise: range-hood hum, rumble, clatter bursts, distant babble."""
+    rng = np.random.default_rng(seed)
+    n = int(RATE * seconds)
+    t = np.arange(n) / RATE
+    hum = 0.3 * np.sin(2 * np.pi * 120 * t) + 0.15 * np.sin(2 * np.pi * 240 * t)
+    rumble = np.cumsum(rng.normal(0, 1, n))
+    rumble = (rumble - np.convolve(rumble, np.ones(400) / 400, mode="same")) * 0.05
+    clatter = np.zeros(n)
+    for start in rng.integers(0, max(1, n - 1600), size=max(1, int(seconds))):
+        clatter[start : start + 1600] += rng.normal(0, 1, 1600) * np.exp(-np.arange(1600) / 200)
+    babble = _babble_bed()
+    offset = int(rng.integers(0, len(babble)))
+    babble = np.roll(babble, -offset)
+    babble = np.tile(babble, n // len(babble) + 1)[:n]
+    return hum + rumble + 0.5 * clatter + 0.15 * babble
+
+
+def with_noise(audio: AudioChunk, snr_db: float, seed: int) -> AudioChunk:
+    """Mix kitchen noise in at the given signal-to-noise ratio (speech power over noise power)."""
+    speech = audio.to_float()[:, 0]
+    noise = kitchen_noise(audio.seconds + 0.1, seed)[: len(speech)]
+    gain = np.sqrt(np.mean(speech**2) / (np.mean(noise**2) * 10 ** (snr_db / 10)))
+    return _to_chunk(speech + gain * noise)
+
+
+def reverberate(x: np.ndarray, rt60_s: float, seed: int) -> np.ndarray:
+    """``x`` in a room: a synthetic impulse response (direct sound, then decaying noise)."""
+    rng = np.random.default_rng(seed)
+    n = int(rt60_s * RATE)
+    tail = rng.normal(0, 1, n) * np.exp(-6.9 * np.arange(n) / n)  # -60 dB at rt60
+    response = np.concatenate([[1.0], np.zeros(int(0.01 * RATE)), 0.3 * tail / _rms(tail) / 40])
+    wet = np.convolve(x, response)[: len(x)]
+    return wet * (_rms(x) / max(_rms(wet), 1e-12))
+
+
+def far_field(audio: AudioChunk, seed: int) -> AudioChunk:
+    """Across the kitchen: reverberant, 15 dB quieter, the hood 20 dB under the voice."""
+    speech = reverberate(audio.to_float()[:, 0], rt60_s=0.5, seed=seed) * 10 ** (-15 / 20)
+    noise = kitchen_noise(audio.seconds + 0.1, seed)[: len(speech)]
+    return _to_chunk(speech + noise * _rms(speech) / _rms(noise) / 10)
+
+
+def in_condition(audio: AudioChunk, condition: str, seed: int) -> AudioChunk:
+    """The audio as heard in one of CONDITIONS."""
+    if condition == "clean":
+        return audio
+    if condition == "far-field":
+        return far_field(audio, seed)
+    return with_noise(audio, float(condition.split()[0]), seed)
+
+
+def _to_chunk(x: np.ndarray) -> AudioChunk:
+    return AudioChunk.from_float((x / max(1.0, float(np.abs(x).max()))).astype(np.float32), RATE)
+
+
+def main() -> None:
+    """Render every dev sentence with every voice into the cache."""
+    items = load_dev_set() + [DevItem(line, None, None) for line in load_wake_lines()]
+    rendered = render(items, VOICES)
+    seconds = sum(r.audio.seconds for r in rendered)
+    print(
+        f"{len(rendered)} utterances ({len(items)} sentences x {len(VOICES)} voices), "
+        f"{seconds / 60:.1f} min of clean speech, cached in {cache_dir()}"
+    )
+
+
+if __name__ == "__main__":
+    main()
