@@ -54,7 +54,7 @@ VOICES = (
 )
 """Six voices: three espeak-ng accents/genders, three flite speakers (female US, male US,
 male Scottish)."""
-QUICK_VOICES = (VOICES[0], VOICES[2], VOICES[3])
+QUICK_VOICES = (VOICES[2], VOICES[3])
 
 CONDITIONS = ("clean", "10 dB", "5 dB", "far-field")
 QUICK_CONDITIONS = ("clean", "10 dB")

@@ -56,9 +56,11 @@ class Hearth:
         self.out = tmp_path / "hearth.out"
         self.err = tmp_path / "hearth.err"
         self.journal = tmp_path / "journal.db"
+        self.scripts = tmp_path / "my-scripts"
+        self.scripts.mkdir(exist_ok=True)
         env = {k: v for k, v in env.items() if not k.startswith("HEARTH_")} | {
             "HEARTH_JOURNAL": str(self.journal),
-            "HEARTH_INTENTS": str(tmp_path / "no-user-scripts"),
+            "HEARTH_INTENTS": str(tmp_path / "my-scripts"),
             "HEARTH_CONFIG": str(tmp_path / "config.toml"),
             "HEARTH_VOSK_MODEL": "",
         }
@@ -119,12 +121,29 @@ def _journalled(path: Path) -> list[tuple[str, ...]]:
         return [c.feelings for c in journal.checkins()]
 
 
+BROKEN_SCRIPT = "intent: bedtime_story\nphrases:\n  - tell me a story\nreplies: [unclosed\n"
+FIXED_SCRIPT = """\
+intent: bedtime_story
+phrases:
+  - "tell me a bedtime story"
+replies:
+  - "Once upon a time, a tired parent sat down for a whole minute."
+"""
+
+
 def test_spoken_check_in_through_a_sound_server(pulse: PulseServer, tmp_path: Path) -> None:
     recording = tmp_path / "speaker.raw"
     recorder = pulse.record_speaker(recording)
     hearth = Hearth(tmp_path, pulse.env)
     try:
         hearth.wait_for(lambda: "Listening." in hearth.stderr(), 60, "hearth run listening")
+        # A parent's script edited into a broken state while Hearth runs, then fixed.
+        (hearth.scripts / "bedtime.yaml").write_text(BROKEN_SCRIPT)
+        hearth.wait_for(lambda: "kept the last good" in hearth.stdout(), 60, "the broken edit")
+        kept = next(x for x in hearth.stdout().splitlines() if "kept the last good" in x)
+        assert "bedtime.yaml:5: YAML syntax" in kept, kept
+        (hearth.scripts / "bedtime.yaml").write_text(FIXED_SCRIPT)
+        hearth.wait_for(lambda: "scripts reloaded" in hearth.stdout(), 60, "the fix taking effect")
         reply = _check_in(pulse, hearth, tmp_path)
     finally:
         code = hearth.stop()

@@ -6,8 +6,9 @@ set -euo pipefail
 # espeak-ng: the voice (pyttsx3 drives it) and the test audio; libportaudio2: microphone
 # and speaker through sounddevice; sox: odd WAV formats for the tests; pulseaudio,
 # pulseaudio-utils, alsa-utils, libasound2-plugins: the private sound server with a virtual
-# microphone and speaker that the live-audio tests run `hearth run` on.
-packages=(espeak-ng libespeak-ng1 libportaudio2 sox pulseaudio pulseaudio-utils alsa-utils libasound2-plugins)
+# microphone and speaker that the live-audio tests run `hearth run` on; flite: more voices
+# for the benchmark corpus.
+packages=(espeak-ng libespeak-ng1 libportaudio2 sox pulseaudio pulseaudio-utils alsa-utils libasound2-plugins flite)
 # python3 -m venv needs ensurepip, which Debian ships separately.
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   packages+=(python3-venv)

@@ -169,35 +169,51 @@ class VoiceLoop:
             self._while_speaking(event)
             return
         audio = event.audio
-        woke = False
         if self.state is State.IDLE and self.wake:
             end = self.understander.recognizer.spot(audio, self.wake, self.sensitivity)
-            if end is not None:
-                woke = True
-                audio = _after(audio, end)
-                if audio.seconds < MIN_COMMAND_S:
-                    self._emit("wake", self.wake)
-                    self.play(listening_chime())
-                    self._listen(0.0)
-                    return
+            if end is None:
+                self._wake_by_words(audio)
+                return
+            self._emit("wake", self.wake)
+            audio = _after(audio, end)
+            if audio.seconds < MIN_COMMAND_S:
+                self._start_listening()
+                return
         heard = self.understander.understand(audio)
         text = heard.transcript.text
-        if self.state is State.IDLE and self.wake and not woke:
-            rest = strip_wake(text, self.wake, self.sensitivity)
-            if rest is None:
-                self._emit("ignored", text, timings=heard.timings)
-                return
-            self._emit("wake", text, timings=heard.timings)
-            if not rest:
-                self.play(listening_chime())
-                self._listen(0.0)
-                return
-            text = rest
-        elif self.wake:
+        if self.wake:
             text = strip_wake(text, self.wake, self.sensitivity) or text
+        self._hear(text, heard.timings)
+
+    def _wake_by_words(self, audio: AudioChunk) -> None:
+        """Idle, and keyword spotting missed: does the sentence start with the wake phrase?
+
+        Only the domain model's text is needed to tell; the slower open-vocabulary pass
+        runs only for sentences meant for Hearth, which keeps an idle kitchen cheap.
+        """
+        transcript = self.understander.transcribe(audio)
+        rest = strip_wake(transcript.text, self.wake or "", self.sensitivity)
+        if rest is None:
+            self._emit("ignored", transcript.text, timings={"asr_ms": transcript.asr_ms})
+            return
+        self._emit("wake", transcript.text, timings={"asr_ms": transcript.asr_ms})
+        if not rest:
+            self._start_listening()
+            return
+        heard = self.understander.understand_transcript(transcript)
+        self._hear(
+            strip_wake(heard.transcript.text, self.wake or "", self.sensitivity) or rest,
+            heard.timings,
+        )
+
+    def _start_listening(self) -> None:
+        self.play(listening_chime())
+        self._listen(0.0)
+
+    def _hear(self, text: str, timings: dict[str, float]) -> None:
         if not text:
             return
-        self._emit("heard", text, timings=heard.timings)
+        self._emit("heard", text, timings=timings)
         self._answer(self.dialogue.hear(text))
 
     def _while_speaking(self, event: SpeechEnded) -> None:

@@ -61,8 +61,16 @@ class Understander:
 
     def understand(self, audio: AudioChunk) -> Understanding:
         """Recognise one utterance and match it."""
+        return self.understand_transcript(self.transcribe(audio))
+
+    def transcribe(self, audio: AudioChunk) -> Transcript:
+        """Recognise one utterance with the domain model only (no matching, no fallback)."""
         self.refresh()
-        transcript = self.recognizer.recognize(audio.split(0.1))
+        return self.recognizer.recognize(audio.split(0.1))
+
+    def understand_transcript(self, transcript: Transcript) -> Understanding:
+        """Match what ``transcribe`` just gave, decoding the same utterance again with the
+        open-vocabulary model when the domain text means nothing."""
         timings = {"asr_ms": transcript.asr_ms}
         result = self._match(transcript.text, timings)
         fallback = getattr(self.recognizer, "open_vocabulary", None)
