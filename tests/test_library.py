@@ -70,3 +70,34 @@ def test_background_reload_reports_a_broken_edit(small_scripts: Path) -> None:
     assert not result.reloaded and result.error is not None
     assert "story.yaml:3:" in str(result.error)
     assert library.brain is good
+
+
+def test_a_cached_build_is_reused_until_a_script_changes(
+    small_scripts: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "brains"
+    first = ScriptLibrary([small_scripts], cache_dir=cache)
+    stored = list(cache.glob("brain-*.pickle"))
+    assert len(stored) == 1 and stored[0].stat().st_mode & 0o077 == 0
+    again = ScriptLibrary([small_scripts], cache_dir=cache)
+    assert again.brain is not first.brain
+    for text in ("i feel so guilty today", "give me a mantra", "put your shoes on"):
+        assert again.brain.matcher.match(text) == first.brain.matcher.match(text)
+    (small_scripts / "story.yaml").write_text(STORY, encoding="utf-8")
+    edited = ScriptLibrary([small_scripts], cache_dir=cache)
+    assert edited.brain.matcher.match("tell me the owl story").intent == "bedtime_story"
+    assert len(list(cache.glob("brain-*.pickle"))) == 2
+    assert (
+        ScriptLibrary([small_scripts], cache_dir=cache, threshold=0.9).brain.matcher.threshold
+        == 0.9
+    )
+
+
+def test_a_damaged_cached_build_is_rebuilt_quietly(small_scripts: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "brains"
+    ScriptLibrary([small_scripts], cache_dir=cache)
+    (stored,) = cache.glob("brain-*.pickle")
+    stored.write_bytes(b"not a pickle at all")
+    library = ScriptLibrary([small_scripts], cache_dir=cache)
+    assert library.brain.matcher.match("give me a mantra").intent == "mantra"
+    assert stored.read_bytes() != b"not a pickle at all"  # written again

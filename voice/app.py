@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from . import brain_cache, paths
 from .config import Settings, load_settings
 from .dialogue import Dialogue
 from .journal import Journal
@@ -54,7 +54,11 @@ def journal_path(settings: Settings) -> Path:
 
 def open_library(settings: Settings) -> ScriptLibrary:
     """Load the scripts (raises ScriptError with every problem)."""
-    return ScriptLibrary(intent_folders(settings), threshold=settings.match_threshold)
+    return ScriptLibrary(
+        intent_folders(settings),
+        threshold=settings.match_threshold,
+        cache_dir=brain_cache.default_dir(),
+    )
 
 
 def open_journal(settings: Settings) -> Journal:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import brain_cache
 from .config import DEFAULT_THRESHOLD
 from .errors import ScriptError
 from .matcher import Matcher
@@ -56,10 +57,20 @@ def _signature(folders: Sequence[Path]) -> Signature:
 class ScriptLibrary:
     """Loads scripts from folders (defaults first) and keeps the last good set."""
 
-    def __init__(self, folders: Sequence[Path], threshold: float = DEFAULT_THRESHOLD) -> None:
-        """Load the scripts; raises ScriptError if they are not valid at start."""
+    def __init__(
+        self,
+        folders: Sequence[Path],
+        threshold: float = DEFAULT_THRESHOLD,
+        cache_dir: Path | None = None,
+    ) -> None:
+        """Load the scripts; raises ScriptError if they are not valid at start.
+
+        With ``cache_dir``, builds are kept there (see ``brain_cache``), so a start or
+        reload with scripts seen before skips the expansion and indexing.
+        """
         self.folders = tuple(Path(f) for f in folders)
         self.threshold = threshold
+        self.cache_dir = cache_dir
         self._signature = _signature(self.folders)
         self.brain = self._build()
         self.last_error: ScriptError | None = None
@@ -67,8 +78,16 @@ class ScriptLibrary:
         self._built: ReloadResult | None = None
 
     def _build(self) -> Brain:
+        name = brain_cache.key(self.folders, self.threshold) if self.cache_dir else ""
+        if self.cache_dir is not None:
+            cached = brain_cache.load(self.cache_dir, name)
+            if isinstance(cached, Brain):
+                return cached
         scripts = load_scripts(self.folders)
-        return Brain(scripts, Matcher(scripts, threshold=self.threshold))
+        brain = Brain(scripts, Matcher(scripts, threshold=self.threshold))
+        if self.cache_dir is not None:
+            brain_cache.save(self.cache_dir, name, brain)
+        return brain
 
     def reload_if_changed(self) -> ReloadResult:
         """Reload when a script file was added, removed or edited since the last look."""
