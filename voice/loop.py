@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from audio.chunk import AudioChunk
 from audio.earcons import listening_chime
+from audio.echo import EchoCanceller
 from audio.endpoint import SpeechDetector, SpeechEnded
 
 from .dialogue import Dialogue, Reply
@@ -103,14 +104,17 @@ class VoiceLoop:
         listen_s: float = 8.0,
         trailing_silence_s: float = 0.4,
         exclude_reply_words: bool = True,
+        echo: EchoCanceller | None = None,
         on_event: Callable[[LoopEvent], None] = lambda _e: None,
     ) -> None:
         """``wake=None`` listens to everything (useful for files of commands only).
 
         ``exclude_reply_words``: while Hearth speaks, a stop word that is also in the
         reply does not interrupt it (its own voice reaches the microphone). False is the
-        naive baseline ``make bench`` compares against.
+        naive baseline ``make bench`` compares against. ``echo``: takes the reply being
+        played out of the microphone audio, so "stop" can be heard over it.
         """
+        self.echo = echo
         self.exclude_reply_words = exclude_reply_words
         self.understander = understander
         self.dialogue = dialogue
@@ -132,6 +136,8 @@ class VoiceLoop:
     def feed(self, chunk: AudioChunk) -> None:
         """Process audio; replies are played as utterances end."""
         speech = chunk.for_speech()
+        if self.echo is not None:
+            speech = self.echo.process(speech)
         for event in self.detector.feed(speech):
             if isinstance(event, SpeechEnded):
                 self._utterance(event)
@@ -228,6 +234,8 @@ class VoiceLoop:
         stop_words = {"stop", "quiet", "enough", "shush", "hush"} - self._speaking_words
         if words & stop_words or (wake and wake <= words and not wake <= self._speaking_words):
             self.stop_playback()
+            if self.echo is not None:
+                self.echo.stopped()
             self._speaking_until = self.clock.t
             self._emit("barge-in", text)
             self._answer(self.dialogue.hear("stop"))
@@ -248,6 +256,8 @@ class VoiceLoop:
             log.warning("%s", reply.notice)
         if audio is not None and audio.frames:
             self.play(audio)
+            if self.echo is not None:
+                self.echo.playing(audio)
             self._speaking_until = self.clock.t + audio.seconds
             self._speaking_words = (
                 frozenset(normalize(reply.text).split())
