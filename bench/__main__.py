@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import pickle
 
-from . import bargein_bench, matcher_bench, report, soak_bench, speech_bench
+from . import bargein_bench, corpus, matcher_bench, report, soak_bench, speech_bench
 
 
 def main() -> int:
@@ -14,8 +15,18 @@ def main() -> int:
     parser.add_argument(
         "--only", choices=("matcher", "speech", "bargein", "soak"), help="run one benchmark"
     )
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="write docs/benchmarks.md again from the last full run's figures (no measuring)",
+    )
     args = parser.parse_args()
-    if args.only == "matcher":
+    saved = corpus.cache_dir().parent / "bench-figures.pickle"
+    if args.report:
+        with saved.open("rb") as f:
+            figures, quick = pickle.load(f)
+        print(f"wrote {report.write(*figures, quick=quick)}")
+    elif args.only == "matcher":
         matcher_bench.run(quick=args.quick)
     elif args.only == "speech":
         speech_bench.run(quick=args.quick)
@@ -30,6 +41,9 @@ def main() -> int:
             bargein_bench.run(quick=args.quick),
             soak_bench.run(quick=args.quick),
         )
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        with saved.open("wb") as f:
+            pickle.dump((figures, args.quick), f)
         print(f"wrote {report.write(*figures, quick=args.quick)}")
     return 0
 
