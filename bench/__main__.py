@@ -24,8 +24,8 @@ def main() -> int:
     saved = corpus.cache_dir().parent / "bench-figures.pickle"
     if args.report:
         with saved.open("rb") as f:
-            figures, quick = pickle.load(f)
-        print(f"wrote {report.write(*figures, quick=quick)}")
+            (matcher, speech, barge, soak), quick = pickle.load(f)
+        print(f"wrote {report.write(matcher, speech, barge, soak, quick=quick)}")
     elif args.only == "matcher":
         matcher_bench.run(quick=args.quick)
     elif args.only == "speech":
