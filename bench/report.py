@@ -161,13 +161,28 @@ def render(
         "- Matcher accuracy: sentences with a long reason after the point "
         '("i\'m furious, his dad forgot pickup again") score low against short phrases; '
         "the classifier lifts many of them, not all.",
-        "- Speech from audio: clean synthetic speech has scored below the same speech with "
-        "noise in every run so far; not explained yet (the endpointer or the recogniser's "
-        "normalisation on silence-padded espeak audio are the suspects).",
-        "- Barge-in: without echo cancellation the endpointer hears echo and parent as one "
-        "utterance and the louder echo wins; see `bench/bargein_bench.py`.",
-        "- Start-up and memory: expanding the scripts with hassil and building the matcher "
-        "dominate start-up; the PocketSphinx model and the expanded phrases dominate RSS (scikit-learn is imported only to train, when the scripts change).",
+        "- Speech from audio: PocketSphinx's acoustic model, not the domain model, sets the "
+        "ceiling. Accuracy spreads widely across voices (the per-voice plot), and the "
+        "domain model cannot recover words the acoustic model never proposes. Clean speech "
+        "scoring at or below the 10 dB condition for some voices is a sign of the same "
+        "thing: mild noise changes which wrong word wins, not how hard the job is.",
+        "- Wake phrase: 'hey hearth' is two short, rare words; for some voices PocketSphinx "
+        "hears 'because' or nothing. Keyword spotting at a permissive threshold woke on 44% "
+        "of chatter lines at 10 dB, so its threshold was tightened (1e-24) and the domain "
+        "transcript decides the rest. A trained wake-word model (openWakeWord, microWakeWord) "
+        "is the known fix.",
+        "- Reply latency at real-time pace includes the endpointer's trailing silence "
+        "(400 ms by default, needed to avoid cutting people off), so a p50 of 400 ms after the "
+        "end of speech is out of reach by design; at full speed the rest (recognition, "
+        "matching, synthesis) is what remains.",
+        "- Barge-in: the endpointer hears echo and parent as one utterance and the louder echo "
+        "wins. Speex's echo canceller needs several seconds of a reply to converge; see "
+        "`bench/bargein_bench.py`.",
+        "- Start-up: expanding the scripts (hassil) and indexing them took about 2.5 s; the "
+        "built scripts are now cached by content (`~/.cache/hearth/brains`), so start-up is "
+        "loading that cache, PocketSphinx and espeak-ng. Memory: PocketSphinx with its stock "
+        "English model is about 100 MB on its own (the bare-decoder column); the expanded "
+        "phrases and their index add the rest.",
         "",
     ]
     return "\n".join(lines)
