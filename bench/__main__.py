@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 import pickle
 
-from . import bargein_bench, corpus, matcher_bench, report, soak_bench, speech_bench
+from . import (
+    bargein_bench,
+    corpus,
+    frontend_bench,
+    matcher_bench,
+    report,
+    soak_bench,
+    speech_bench,
+)
 
 
 def main() -> int:
@@ -13,7 +21,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument(
-        "--only", choices=("matcher", "speech", "bargein", "soak"), help="run one benchmark"
+        "--only",
+        choices=("matcher", "speech", "frontend", "bargein", "soak"),
+        help="run one benchmark",
     )
     parser.add_argument(
         "--report",
@@ -24,12 +34,16 @@ def main() -> int:
     saved = corpus.cache_dir().parent / "bench-figures.pickle"
     if args.report:
         with saved.open("rb") as f:
-            (matcher, speech, barge, soak), quick = pickle.load(f)
-        print(f"wrote {report.write(matcher, speech, barge, soak, quick=quick)}")
+            saved_figures, quick = pickle.load(f)
+        matcher, speech, barge, soak, *rest = saved_figures
+        frontend = rest[0] if rest else {}
+        print(f"wrote {report.write(matcher, speech, barge, soak, frontend, quick=quick)}")
     elif args.only == "matcher":
         matcher_bench.run(quick=args.quick)
     elif args.only == "speech":
         speech_bench.run(quick=args.quick)
+    elif args.only == "frontend":
+        frontend_bench.run(quick=args.quick)
     elif args.only == "bargein":
         bargein_bench.run(quick=args.quick)
     elif args.only == "soak":
@@ -40,6 +54,7 @@ def main() -> int:
             speech_bench.run(quick=args.quick),
             bargein_bench.run(quick=args.quick),
             soak_bench.run(quick=args.quick),
+            frontend_bench.run(quick=args.quick),
         )
         saved.parent.mkdir(parents=True, exist_ok=True)
         with saved.open("wb") as f:

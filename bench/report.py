@@ -28,6 +28,7 @@ def render(
     speech: dict[str, Any],
     barge: dict[str, Any],
     soak: dict[str, Any],
+    frontend: dict[str, Any],
     quick: bool,
 ) -> str:
     """The Markdown page."""
@@ -154,6 +155,22 @@ def render(
         f"Growth after warm-up: RSS {soak['rss_growth']:+.1%}, descriptors "
         f"{soak['fd_growth']:+.1%} ({'flat' if soak['flat'] else 'NOT flat'}).",
     ]
+    if frontend:
+        names = list(next(iter(frontend.values())))
+        lines += [
+            "",
+            "## Noise front end (WebRTC noise suppression / auto gain before recognition)",
+            "",
+            "Same noisy utterances, domain model; see `bench/frontend_bench.py`. Hearth keeps "
+            "whatever wins here; so far that is no front end.",
+            "",
+            "| condition | " + " | ".join(names) + " |",
+            "|---" * (len(names) + 1) + "|",
+            *(
+                f"| {c} | " + " | ".join(_pct(row[n]) for n in names) + " |"
+                for c, row in frontend.items()
+            ),
+        ]
     lines += [
         "",
         "## What limits the figures",
@@ -193,6 +210,7 @@ def write(
     speech: dict[str, Any],
     barge: dict[str, Any],
     soak: dict[str, Any],
+    frontend: dict[str, Any],
     quick: bool,
 ) -> Path:
     """Write docs/benchmarks.md and return its path."""
@@ -201,5 +219,5 @@ def write(
     plots.accuracy_by_voice(speech, DOMAIN, IMG / "accuracy_by_voice.png")
     plots.latency(speech, IMG / "latency.png")
     plots.soak(soak, IMG / "soak.png")
-    DOC.write_text(render(matcher, speech, barge, soak, quick), encoding="utf-8")
+    DOC.write_text(render(matcher, speech, barge, soak, frontend, quick), encoding="utf-8")
     return DOC
