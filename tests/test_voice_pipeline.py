@@ -23,6 +23,7 @@ from voice.config import Settings
 from voice.dialogue import Dialogue
 from voice.journal import Journal
 from voice.library import ScriptLibrary
+from voice.lm_builder import training_sentences
 from voice.loop import LoopEvent, StreamClock, VoiceLoop, strip_wake
 from voice.tts import Synthesizer
 from voice.understanding import Understander
@@ -208,3 +209,20 @@ def test_stop_interrupts_a_reply(tmp_path: Path) -> None:
     loud = np.nonzero(track > 0.02)[0]
     # The reply started after the first sentence and was cut about where "stop" ended.
     assert loud.size and loud[-1] / 16000 < 6.5, loud[-1] / 16000
+
+
+def test_domain_model_learns_the_wake_phrase_in_front_of_sentences(
+    default_library: ScriptLibrary, tmp_path: Path
+) -> None:
+    """Without "hey hearth i ..." in the model, the decoder heard "because i ..." or
+    "i honestly ..." for the wake words; with it, the loop wakes on the words alone."""
+    sentences = training_sentences(default_library.brain.scripts, ("hey hearth",))
+    plain = [s for s in sentences if not s.startswith("hey hearth")]
+    woken = [s for s in sentences if s.startswith("hey hearth ")]
+    assert len(woken) == (len(plain) + 1) // 2
+    understander = Understander(PocketSphinxRecognizer(), default_library, ("hey hearth",))
+    for voice in ("en-us", "en-us+f3"):
+        heard = understander.transcribe(
+            speak("hey hearth i feel so guilty", voice, tmp_path / "w.wav")
+        )
+        assert strip_wake(heard.text, "hey hearth") is not None, (voice, heard.text)

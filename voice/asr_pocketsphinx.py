@@ -57,6 +57,7 @@ class PocketSphinxRecognizer(Recognizer):
         self._domain_ready = False
         self._utterance: list[bytes] = []
         self._elapsed = 0.0
+        self._settled = False
         self.name = "pocketsphinx+domain" if domain else "pocketsphinx"
         if domain and sentences:
             self.set_phrases(sentences)
@@ -99,6 +100,14 @@ class PocketSphinxRecognizer(Recognizer):
         """End the utterance."""
         begin = time.perf_counter()
         self._decoder.end_utt()
+        if not self._settled:
+            # The decoder's live normalisation starts from a guess and only adapts while
+            # it hears; the first utterance is decoded again once it has (the first
+            # "hey hearth" after start-up came out as "because").
+            self._settled = True
+            self._decoder.start_utt()
+            self._decoder.process_raw(b"".join(self._utterance), False, True)
+            self._decoder.end_utt()
         self._elapsed += time.perf_counter() - begin
         return self._transcript(self.name)
 

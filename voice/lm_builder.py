@@ -20,16 +20,26 @@ BOS, EOS = "<s>", "</s>"
 
 
 def training_sentences(scripts: ScriptSet, extra: Iterable[str] = ()) -> list[str]:
-    """Every expanded phrase, slot placeholders filled in turn with the list's words."""
+    """Every expanded phrase, slot placeholders filled in turn with the list's words.
+
+    ``extra`` (the wake phrase) is also put in front of every other phrase: parents say
+    "hey hearth, i feel so guilty" in one breath, and without "hearth i", "hearth can"...
+    in the model the decoder preferred "i honestly" or "because" for the wake words.
+    """
     fillers = {
         f"{{{name}}}": cycle([w for value in values.values() for w in value.words])
         for name, values in scripts.lists.items()
     }
-    out: list[str] = list(extra)
+    prefixes = list(extra)
+    out: list[str] = list(prefixes)
+    n = 0
     for sentences in scripts.expansions.values():
         for sentence in sentences:
             words = [next(fillers[w]) if w in fillers else w for w in sentence.split()]
             out.append(" ".join(words))
+            if prefixes and n % 2 == 0:
+                out.append(f"{prefixes[n // 2 % len(prefixes)]} {out[-1]}")
+            n += 1
     return out
 
 
