@@ -144,7 +144,13 @@ def render(
         f"## Soak ({soak['minutes']} min of kitchen audio with check-ins, through the real loop)",
         "",
         f"Fed {soak['speed']:.0f}x faster than real time; {soak['checkins']} of "
-        f"{soak['checkins_said']} check-ins journalled. Flat means within 5% after warm-up.",
+        f"{soak['checkins_said']} check-ins journalled"
+        + (
+            " (more than were said: false wakes on chatter opened conversations too)"
+            if soak["checkins"] > soak["checkins_said"]
+            else ""
+        )
+        + ". Flat means within 5% after warm-up.",
         "",
         "![soak](img/soak.png)",
         "",
