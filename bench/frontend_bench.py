@@ -3,8 +3,8 @@
 WebRTC's noise suppression and automatic gain (the ``webrtc-noise-gain`` package, as
 Home Assistant's voice satellites use) run on the noisy dev utterances before the
 domain recogniser; intent accuracy is compared with the untouched audio in the same
-run. Measured 2026-11-23: every setting lowered accuracy (10 dB: 77.8% untouched,
-64.8% with suppression level 2, 50.0% with level 4), so Hearth keeps no front end:
+run. Measured 2026-11-23: every setting lowered accuracy (10 dB: 72.2% untouched,
+53.7% with suppression level 2, 38.9% with level 4), so Hearth keeps no front end:
 PocketSphinx's features cope with the noise better than with the suppression's
 artefacts.
 """
