@@ -21,6 +21,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .script_loader import script_files
+
 KEEP = 4
 """Cached builds kept (each edit of the scripts makes one; the defaults' is ~17 MB)."""
 _CODE = Path(__file__).resolve().parent
@@ -47,7 +49,7 @@ def key(folders: Sequence[Path], threshold: float) -> str:
     for source in sorted(_CODE.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     for folder in folders:
-        for path in sorted([*folder.glob("*.y*ml"), *folder.glob("lists/*.y*ml")]):
+        for path in [p for files in script_files(folder) for p in files]:
             try:
                 content = path.read_bytes()
             except OSError:

@@ -426,6 +426,15 @@ def _check_shared_words(
             owner[word] = value.value
 
 
+def script_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The list files and the intent files of one scripts folder, in the order they load."""
+    lists = folder / LIST_FOLDER
+    return (
+        sorted(lists.glob("*.yaml")) + sorted(lists.glob("*.yml")),
+        sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")),
+    )
+
+
 def _read_folder(folder_path: Path, problems: _Problems) -> _Folder:
     folder = _Folder()
     if not folder_path.is_dir():
@@ -435,11 +444,10 @@ def _read_folder(folder_path: Path, problems: _Problems) -> _Folder:
             "this intents folder does not exist; create it or point --intents / HEARTH_INTENTS at the right folder",
         )
         return folder
-    for path in sorted((folder_path / LIST_FOLDER).glob("*.yaml")) + sorted(
-        (folder_path / LIST_FOLDER).glob("*.yml")
-    ):
+    list_files, intent_files = script_files(folder_path)
+    for path in list_files:
         _read_lists(path, _read(path, problems), folder, problems)
-    for path in sorted(folder_path.glob("*.yaml")) + sorted(folder_path.glob("*.yml")):
+    for path in intent_files:
         data = _read(path, problems)
         if data is None:
             continue
