@@ -241,7 +241,7 @@ class VoiceLoop:
         words = set(normalize(text).split())
         wake = set(normalize(self.wake).split()) if self.wake else set()
         stop_words = {"stop", "quiet", "enough", "shush", "hush"} - self._speaking_words
-        if words & stop_words or (wake and wake <= words and not wake <= self._speaking_words):
+        if words & stop_words or (wake and self._wake_while_speaking(words, wake)):
             self.stop_playback()
             if self.echo is not None:
                 self.echo.stopped()
@@ -250,6 +250,19 @@ class VoiceLoop:
             self._answer(self.dialogue.hear("stop"))
         else:
             self._emit("ignored", text)
+
+    def _wake_while_speaking(self, words: set[str], wake: set[str]) -> bool:
+        """The wake phrase said over Hearth's voice, confirmed by the open-vocabulary model.
+
+        The domain model expects the wake phrase at the start of sentences, so Hearth's
+        own echo often decodes as "hey hearth ..."; the general model must hear it too.
+        """
+        if not wake <= words or wake <= self._speaking_words:
+            return False
+        reread = getattr(self.understander.recognizer, "open_vocabulary", None)
+        if not callable(reread):
+            return True
+        return wake <= set(normalize(reread().text).split())
 
     def respond_to(self, text: str) -> None:
         """Answer ``text`` as if the parent had just said it (typed input, benchmarks)."""
