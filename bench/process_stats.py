@@ -8,9 +8,11 @@ benchmark or test process reports the big one's size.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,20 @@ class Measured:
     """Seconds from start until ``ready_marker`` appeared on stderr (NaN if it never did)."""
     peak_rss_mb: float
     """The process's peak resident memory (VmHWM), in MB."""
+
+
+def hearth_env(
+    home: Path, intents: Path | None = None, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """An environment for running `hearth` that keeps its journal, config and user scripts
+    under ``home`` (``intents``: the user's scripts folder, default none), whatever
+    HEARTH_* variables the caller's environment has."""
+    env = {k: v for k, v in (base or os.environ).items() if not k.startswith("HEARTH_")}
+    return env | {
+        "HEARTH_JOURNAL": str(home / "journal.db"),
+        "HEARTH_INTENTS": str(intents or home / "no-user-scripts"),
+        "HEARTH_CONFIG": str(home / "config.toml"),
+    }
 
 
 def _hwm_mb(pid: int) -> float | None:

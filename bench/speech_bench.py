@@ -12,7 +12,6 @@ start-up to listening and peak RSS of `hearth run` beside a bare decoder's.
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import sys
@@ -51,7 +50,7 @@ from .corpus import (
     speak,
 )
 from .matcher_bench import DevItem, load_dev_set
-from .process_stats import run_measured
+from .process_stats import hearth_env, run_measured
 from .soak_bench import kitchen_minutes
 
 WAKE = "hey hearth"
@@ -221,11 +220,7 @@ def startup_and_rss(folder: Path) -> dict[str, float]:
     write_wav(
         wav, concat([silence(0.5), speak(f"{WAKE} i am exhausted", "en-us+f3"), silence(2.0)])
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")} | {
-        "HEARTH_JOURNAL": str(folder / "journal.db"),
-        "HEARTH_INTENTS": str(folder / "none"),
-        "HEARTH_CONFIG": str(folder / "config.toml"),
-    }
+    env = hearth_env(folder)
     hearth = run_measured(
         [sys.executable, "-m", "voice", "run", "--engine", "pocketsphinx", "--input", str(wav)],
         env,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+from bench.process_stats import hearth_env
 
 BROKEN = Path(__file__).parent / "data" / "broken_scripts"
 
@@ -15,12 +16,7 @@ BROKEN = Path(__file__).parent / "data" / "broken_scripts"
 def hearth(
     *args: str, tmp_path: Path, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "HEARTH_JOURNAL": str(tmp_path / "journal.db"),
-        "HEARTH_INTENTS": str(tmp_path / "no-user-scripts"),
-        "HEARTH_CONFIG": str(tmp_path / "config.toml"),
-    }
+    env = hearth_env(tmp_path)
     return subprocess.run(
         [sys.executable, "-m", "voice", *args],
         input=stdin if stdin is not None else "",

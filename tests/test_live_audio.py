@@ -22,6 +22,7 @@ from pulse_server import PulseServer, missing_programs
 from speech_kit import speak, words_heard_back
 
 from audio.chunk import AudioChunk
+from bench.process_stats import hearth_env
 from voice.asr_pocketsphinx import PocketSphinxRecognizer
 from voice.journal import Journal
 
@@ -58,12 +59,7 @@ class Hearth:
         self.journal = tmp_path / "journal.db"
         self.scripts = tmp_path / "my-scripts"
         self.scripts.mkdir(exist_ok=True)
-        env = {k: v for k, v in env.items() if not k.startswith("HEARTH_")} | {
-            "HEARTH_JOURNAL": str(self.journal),
-            "HEARTH_INTENTS": str(tmp_path / "my-scripts"),
-            "HEARTH_CONFIG": str(tmp_path / "config.toml"),
-            "HEARTH_VOSK_MODEL": "",
-        }
+        env = hearth_env(tmp_path, intents=self.scripts, base=env)
         with self.out.open("wb") as out, self.err.open("wb") as err:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "voice", "run", "--engine", "pocketsphinx"],

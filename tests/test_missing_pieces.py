@@ -4,7 +4,6 @@ made unavailable the way the machine would show it (a library that fails to load
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from speech_kit import speak
 
 from audio.wav import write_wav
+from bench.process_stats import hearth_env
 
 SHIM = """
 import ctypes, importlib.abc, runpy, sys
@@ -49,10 +49,7 @@ def sentence(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _hearth(missing: str, *args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     shim = tmp_path / "shim.py"
     shim.write_text(SHIM)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")} | {
-        "HEARTH_JOURNAL": str(tmp_path / "journal.db"),
-        "HEARTH_INTENTS": str(tmp_path / "none"),
-        "HEARTH_CONFIG": str(tmp_path / "config.toml"),
+    env = hearth_env(tmp_path) | {
         "XDG_CACHE_HOME": str(tmp_path / "cache"),  # no Vosk model in the cache
         "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
     }

@@ -5,7 +5,6 @@ of audio costs no more memory than a sentence."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from speech_kit import speak
 
 from audio.chunk import silence
 from audio.wav import write_wav
-from bench.process_stats import run_measured
+from bench.process_stats import hearth_env, run_measured
 
 SENTENCE = ("en-us+f3", "hey hearth i feel exhausted")
 # name -> (sox output format options, sox effects) applied to the spoken sentence
@@ -73,13 +72,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _hearth(*args: str, home: Path) -> tuple[int, str, str, float]:
     """Run hearth; returns exit code, stdout, stderr and the child's own peak RSS in MB."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")} | {
-        "HEARTH_JOURNAL": str(home / "journal.db"),
-        "HEARTH_INTENTS": str(home / "none"),
-        "HEARTH_CONFIG": str(home / "config.toml"),
-    }
     run = run_measured(
-        [sys.executable, "-m", "voice", *args, "--engine", "pocketsphinx"], env, timeout=600
+        [sys.executable, "-m", "voice", *args, "--engine", "pocketsphinx"],
+        hearth_env(home),
+        timeout=600,
     )
     return run.returncode, run.stdout, run.stderr, run.peak_rss_mb
 

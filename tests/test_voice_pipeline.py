@@ -6,7 +6,6 @@ here is mocked.
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from speech_kit import speak, words_heard_back
 
 from audio.chunk import AudioChunk, concat, silence
 from audio.wav import read_wav, write_wav
+from bench.process_stats import hearth_env
 from voice.asr_pocketsphinx import PocketSphinxRecognizer
 from voice.config import Settings
 from voice.dialogue import Dialogue
@@ -147,13 +147,7 @@ def test_follow_up_answered_without_wake_phrase(
 
 
 def _hearth(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "HEARTH_JOURNAL": str(tmp_path / "journal.db"),
-        "HEARTH_INTENTS": str(tmp_path / "none"),
-        "HEARTH_CONFIG": str(tmp_path / "c.toml"),
-        "HEARTH_VOSK_MODEL": "",
-    }
+    env = hearth_env(tmp_path)
     return subprocess.run(
         [sys.executable, "-m", "voice", *args],
         capture_output=True,
