@@ -34,10 +34,8 @@ def main() -> int:
     saved = corpus.cache_dir().parent / "bench-figures.pickle"
     if args.report:
         with saved.open("rb") as f:
-            saved_figures, quick = pickle.load(f)
-        matcher, speech, barge, soak, *rest = saved_figures
-        frontend = rest[0] if rest else {}
-        print(f"wrote {report.write(matcher, speech, barge, soak, frontend, quick=quick)}")
+            figures: report.Figures = pickle.load(f)
+        print(f"wrote {report.write(figures)}")
     elif args.only == "matcher":
         matcher_bench.run(quick=args.quick)
     elif args.only == "speech":
@@ -49,17 +47,18 @@ def main() -> int:
     elif args.only == "soak":
         soak_bench.run(quick=args.quick)
     else:
-        figures = (
+        figures = report.Figures(
             matcher_bench.run(quick=args.quick),
             speech_bench.run(quick=args.quick),
             bargein_bench.run(quick=args.quick),
             soak_bench.run(quick=args.quick),
             frontend_bench.run(quick=args.quick),
+            args.quick,
         )
         saved.parent.mkdir(parents=True, exist_ok=True)
         with saved.open("wb") as f:
-            pickle.dump((figures, args.quick), f)
-        print(f"wrote {report.write(*figures, quick=args.quick)}")
+            pickle.dump(figures, f)
+        print(f"wrote {report.write(figures)}")
     return 0
 
 

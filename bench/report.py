@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +24,22 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "n/a"
 
 
-def render(
-    matcher: dict[str, Any],
-    speech: dict[str, Any],
-    barge: dict[str, Any],
-    soak: dict[str, Any],
-    frontend: dict[str, Any],
-    quick: bool,
-) -> str:
+@dataclass(frozen=True)
+class Figures:
+    """What one `make bench` run measured, as each benchmark's ``run()`` returned it."""
+
+    matcher: dict[str, Any]
+    speech: dict[str, Any]
+    barge: dict[str, Any]
+    soak: dict[str, Any]
+    frontend: dict[str, Any]
+    quick: bool
+
+
+def render(figures: Figures) -> str:
     """The Markdown page."""
+    matcher, speech, barge = figures.matcher, figures.speech, figures.barge
+    soak, frontend, quick = figures.soak, figures.frontend, figures.quick
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmarks",
@@ -211,19 +219,12 @@ def render(
     return "\n".join(lines)
 
 
-def write(
-    matcher: dict[str, Any],
-    speech: dict[str, Any],
-    barge: dict[str, Any],
-    soak: dict[str, Any],
-    frontend: dict[str, Any],
-    quick: bool,
-) -> Path:
-    """Write docs/benchmarks.md and return its path."""
+def write(figures: Figures) -> Path:
+    """Write docs/benchmarks.md and its plots; return the page's path."""
     IMG.mkdir(parents=True, exist_ok=True)
-    plots.accuracy_by_condition(speech, IMG / "accuracy_by_condition.png")
-    plots.accuracy_by_voice(speech, DOMAIN, IMG / "accuracy_by_voice.png")
-    plots.latency(speech, IMG / "latency.png")
-    plots.soak(soak, IMG / "soak.png")
-    DOC.write_text(render(matcher, speech, barge, soak, frontend, quick), encoding="utf-8")
+    plots.accuracy_by_condition(figures.speech, IMG / "accuracy_by_condition.png")
+    plots.accuracy_by_voice(figures.speech, DOMAIN, IMG / "accuracy_by_voice.png")
+    plots.latency(figures.speech, IMG / "latency.png")
+    plots.soak(figures.soak, IMG / "soak.png")
+    DOC.write_text(render(figures), encoding="utf-8")
     return DOC
