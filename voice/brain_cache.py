@@ -17,11 +17,12 @@ import os
 import pickle
 import tempfile
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .script_loader import script_files
+from .script_loader import all_script_files
 
 KEEP = 4
 """Cached builds kept (each edit of the scripts makes one; the defaults' is ~17 MB)."""
@@ -45,17 +46,23 @@ def default_dir() -> Path:
 
 def key(folders: Sequence[Path], threshold: float) -> str:
     """A name for the build of these script folders by this version of Hearth."""
-    digest = hashlib.sha256(f"threshold {threshold!r}\n".encode())
+    digest = hashlib.sha256(f"{_code_digest()} threshold {threshold!r}\n".encode())
+    for path in all_script_files(folders):
+        try:
+            content = path.read_bytes()
+        except OSError:
+            continue
+        digest.update(str(path).encode() + b"\0" + content)
+    return digest.hexdigest()[:24]
+
+
+@cache
+def _code_digest() -> str:
+    """Hearth's own source, read once per process (reloads ask for a key again)."""
+    digest = hashlib.sha256()
     for source in sorted(_CODE.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    for folder in folders:
-        for path in [p for files in script_files(folder) for p in files]:
-            try:
-                content = path.read_bytes()
-            except OSError:
-                continue
-            digest.update(str(path).encode() + b"\0" + content)
-    return digest.hexdigest()[:24]
+    return digest.hexdigest()
 
 
 def load(folder: Path, name: str) -> Any | None:

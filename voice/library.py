@@ -16,7 +16,7 @@ from . import brain_cache
 from .config import DEFAULT_THRESHOLD
 from .errors import ScriptError
 from .matcher import Matcher
-from .script_loader import load_scripts, script_files
+from .script_loader import all_script_files, load_scripts
 from .script_model import ScriptSet
 
 log = logging.getLogger(__name__)
@@ -44,13 +44,12 @@ class ReloadResult:
 
 def _signature(folders: Sequence[Path]) -> Signature:
     entries: list[tuple[str, int, int]] = []
-    for folder in folders:
-        for path in [p for files in script_files(folder) for p in files]:
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            entries.append((str(path), stat.st_mtime_ns, stat.st_size))
+    for path in all_script_files(folders):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        entries.append((str(path), stat.st_mtime_ns, stat.st_size))
     return tuple(entries)
 
 

@@ -426,6 +426,11 @@ def _check_shared_words(
             owner[word] = value.value
 
 
+def all_script_files(folders: Sequence[Path]) -> list[Path]:
+    """Every list and intent file of the folders, in the order they load."""
+    return [path for folder in folders for files in script_files(folder) for path in files]
+
+
 def script_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """The list files and the intent files of one scripts folder, in the order they load."""
     lists = folder / LIST_FOLDER
