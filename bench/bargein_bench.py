@@ -48,7 +48,7 @@ from voice.paths import default_intents_dir
 from voice.tts import Synthesizer
 from voice.understanding import Understander
 
-from .corpus import kitchen_noise, speak
+from .corpus import kitchen_noise, rms, speak
 
 OPENERS = (
     "i am so tired",
@@ -87,10 +87,6 @@ def room_echo(reply: AudioChunk, seed: int) -> np.ndarray:
     return np.convolve(reply.to_float()[:, 0], response)[: reply.frames + n]
 
 
-def _rms(x: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(x**2))) or 1e-9
-
-
 def one_run(
     library: ScriptLibrary,
     recognizer: PocketSphinxRecognizer,
@@ -126,12 +122,12 @@ def one_run(
     stop_end = None
     if stop is not None:
         voice = stop.to_float()[:, 0]
-        voice = voice * (_rms(echo) / _rms(voice)) / 10 ** (echo_db / 20)
+        voice = voice * (rms(echo) / rms(voice)) / 10 ** (echo_db / 20)
         at = int(STOP_AT_S * 16000)
         mic[at : at + len(voice)] += voice[: max(0, len(mic) - at)]
         stop_end = reply_start + (at + len(voice)) / 16000
     noise = kitchen_noise(len(mic) / 16000 + 0.1, seed)[: len(mic)]
-    mic += noise * _rms(echo) / _rms(noise) / 10 ** (20 / 20)  # hood hum 20 dB under the echo
+    mic += noise * rms(echo) / rms(noise) / 10 ** (20 / 20)  # hood hum 20 dB under the echo
     mic /= max(1.0, float(np.abs(mic).max()))
     audio = concat([AudioChunk.from_float(mic.astype(np.float32), 16000), silence(1.0)])
     for chunk in audio.split(0.1):

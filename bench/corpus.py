@@ -112,8 +112,9 @@ def render(items: list[DevItem], voices: tuple[Voice, ...]) -> list[Rendered]:
 # --- noise and rooms ---------------------------------------------------------------------------
 
 
-def _rms(x: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(x**2))) if len(x) else 0.0
+def rms(x: np.ndarray) -> float:
+    """Root mean square, never below 1e-9 (safe to divide by, even for silence)."""
+    return max(float(np.sqrt(np.mean(x**2))) if len(x) else 0.0, 1e-9)
 
 
 @cache
@@ -126,7 +127,7 @@ def _babble_bed() -> np.ndarray:
         voice = VOICES[i % len(VOICES)]
         speech = speak(text, voice).to_float()[:, 0]
         start = int(rng.integers(0, max(1, len(bed) - len(speech))))
-        bed[start : start + len(speech)] += speech[: len(bed) - start] / max(_rms(speech), 1e-9)
+        bed[start : start + len(speech)] += speech[: len(bed) - start] / rms(speech)
     return reverberate(bed, rt60_s=0.6, seed=98)
 
 
@@ -161,16 +162,16 @@ def reverberate(x: np.ndarray, rt60_s: float, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     n = int(rt60_s * RATE)
     tail = rng.normal(0, 1, n) * np.exp(-6.9 * np.arange(n) / n)  # -60 dB at rt60
-    response = np.concatenate([[1.0], np.zeros(int(0.01 * RATE)), 0.3 * tail / _rms(tail) / 40])
+    response = np.concatenate([[1.0], np.zeros(int(0.01 * RATE)), 0.3 * tail / rms(tail) / 40])
     wet = np.convolve(x, response)[: len(x)]
-    return wet * (_rms(x) / max(_rms(wet), 1e-12))
+    return wet * (rms(x) / rms(wet))
 
 
 def far_field(audio: AudioChunk, seed: int) -> AudioChunk:
     """Across the kitchen: reverberant, 15 dB quieter, the hood 20 dB under the voice."""
     speech = reverberate(audio.to_float()[:, 0], rt60_s=0.5, seed=seed) * 10 ** (-15 / 20)
     noise = kitchen_noise(audio.seconds + 0.1, seed)[: len(speech)]
-    return _to_chunk(speech + noise * _rms(speech) / _rms(noise) / 10)
+    return _to_chunk(speech + noise * rms(speech) / rms(noise) / 10)
 
 
 def in_condition(audio: AudioChunk, condition: str, seed: int) -> AudioChunk:

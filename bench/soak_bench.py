@@ -33,7 +33,7 @@ from voice.paths import default_intents_dir
 from voice.tts import Synthesizer
 from voice.understanding import Understander
 
-from .corpus import VOICES, kitchen_noise, speak
+from .corpus import VOICES, kitchen_noise, rms, speak
 from .matcher_bench import load_dev_set
 
 CHECK_IN = (
@@ -71,10 +71,6 @@ def _fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-def _scale(x: np.ndarray, rms: float) -> np.ndarray:
-    return x * (rms / max(1e-9, float(np.sqrt(np.mean(x**2)))))
-
-
 def kitchen_minutes(
     minutes: int, chatter: list[str], check_ins: bool = True
 ) -> Iterator[AudioChunk]:
@@ -84,7 +80,8 @@ def kitchen_minutes(
     spoken by the corpus voices in turn; with them, one every other minute.
     """
     for minute in range(minutes):
-        bed = _scale(kitchen_noise(60.0, seed=minute), NOISE_RMS)
+        bed = kitchen_noise(60.0, seed=minute)
+        bed *= NOISE_RMS / rms(bed)
         spoken: list[AudioChunk] = []
         if check_ins and minute % CHECK_IN_EVERY_MIN == 1:
             for voice, text, pause in CHECK_IN:
