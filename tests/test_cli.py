@@ -68,6 +68,21 @@ def test_intents_test_and_list(tmp_path: Path) -> None:
     assert "crisis" in listing.stdout and "name_feeling" in listing.stdout
 
 
+def test_output_into_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
+    """`hearth intents list | head -1`: the reader leaves early; Hearth ends quietly."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voice", "intents", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=hearth_env(tmp_path),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before Hearth writes a line, as `head` would after one
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err
+
+
 def test_intents_check_reports_failures(tmp_path: Path) -> None:
     tests = tmp_path / "t.yaml"
     tests.write_text(

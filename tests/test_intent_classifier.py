@@ -111,7 +111,7 @@ def test_a_parents_new_short_script_works_by_its_own_phrases(
 def test_classifier_lifts_a_sentence_no_phrase_covers(default_library: ScriptLibrary) -> None:
     """On the default scripts, a feeling said with a long reason is understood only with it."""
     brain = default_library.brain
-    text = "i feel so proud, my son read a whole book on his own"
+    text = "i feel really proud of him, he shared his toys at the party"
     with_it = brain.matcher.match(text)
     without = Matcher(brain.scripts, classifier=False).match(text)
     assert with_it.intent == "name_feeling"
