@@ -100,12 +100,17 @@ class Rendered:
     audio: AudioChunk
 
 
-def render(items: list[DevItem], voices: tuple[Voice, ...]) -> list[Rendered]:
-    """Speak each item with each voice, with a little silence around it."""
+def render(items: list[DevItem], voices: tuple[Voice, ...], rotate: bool = False) -> list[Rendered]:
+    """Speak each item with each voice (``rotate``: with one voice each, taking turns),
+    with a little silence around it."""
+    pairs = (
+        [(item, voices[i % len(voices)]) for i, item in enumerate(items)]
+        if rotate
+        else [(item, voice) for item in items for voice in voices]
+    )
     return [
         Rendered(item, voice.label, concat([silence(0.3), speak(item.text, voice), silence(0.5)]))
-        for item in items
-        for voice in voices
+        for item, voice in pairs
     ]
 
 

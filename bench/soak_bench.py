@@ -100,7 +100,7 @@ def kitchen_minutes(
 
 def run(quick: bool = False) -> dict[str, Any]:
     """Push the stream through the loop; print RSS and descriptors over time."""
-    minutes = 20 if quick else 180
+    minutes = 15 if quick else 180
     chatter = [item.text for item in load_dev_set() if item.intent is None]
     library = ScriptLibrary([default_intents_dir()])
     clock = StreamClock()

@@ -58,6 +58,21 @@ class Recognizer(ABC):
         mode return None and the loop falls back to reading the transcript."""
         return None
 
+    def listen_over(self, expected: Sequence[str], targets: Sequence[str]) -> bool:
+        """While Hearth speaks: start listening for one of ``targets`` (phrases such as
+        "stop") over audio that is mostly the ``expected`` words (the reply's echo).
+
+        Returns False when the engine cannot; the loop then reads whole utterances.
+        """
+        return False
+
+    def heard_over(self, chunk: AudioChunk) -> str | None:
+        """More audio for :meth:`listen_over`; the target heard so far, or None."""
+        return None
+
+    def stop_listening_over(self) -> None:  # noqa: B027 - optional hook
+        """End what :meth:`listen_over` started (Hearth stopped speaking)."""
+
     def recognize(self, audio: AudioChunk | Iterable[AudioChunk]) -> Transcript:
         """Recognise one whole utterance."""
         self.start()

@@ -22,8 +22,11 @@ from .lm_builder import build_arpa
 
 log = logging.getLogger(__name__)
 
-DOMAIN, STOCK, WAKE = "domain", "stock", "wake"
+DOMAIN, STOCK, WAKE, OVER = "domain", "stock", "wake", "over"
 FRAME_S = 0.01
+HEARD_OVER_S = 0.2
+"""How long a target must stay in the running hypothesis before it counts (the best
+path changes its mind about the last word or two while a word is still being said)."""
 
 
 def _cache_dir() -> Path:
@@ -58,6 +61,7 @@ class PocketSphinxRecognizer(Recognizer):
         self._utterance: list[bytes] = []
         self._elapsed = 0.0
         self._settled = False
+        self._over: tuple[dict[str, str], float, float] | None = None
         self.name = "pocketsphinx+domain" if domain else "pocketsphinx"
         if domain and sentences:
             self.set_phrases(sentences)
@@ -81,6 +85,7 @@ class PocketSphinxRecognizer(Recognizer):
 
     def start(self) -> None:
         """Begin an utterance with the domain model (or the stock one)."""
+        self.stop_listening_over()
         self._decoder.activate_search(DOMAIN if self._domain_ready else STOCK)
         self._utterance = []
         self._elapsed = 0.0
@@ -113,6 +118,7 @@ class PocketSphinxRecognizer(Recognizer):
 
     def open_vocabulary(self) -> Transcript:
         """Decode the last utterance again with the stock English model."""
+        self.stop_listening_over()
         begin = time.perf_counter()
         self._decoder.activate_search(STOCK)
         self._decoder.start_utt()
@@ -130,6 +136,7 @@ class PocketSphinxRecognizer(Recognizer):
         lines; 1e-24, the default 0.5 now, spots 46% and wakes on 3%, and the domain
         transcript catches most of the rest without false wakes.
         """
+        self.stop_listening_over()
         threshold = 10.0 ** -(16.0 + 16.0 * min(1.0, max(0.0, sensitivity)))
         if self._wake != (phrase, threshold):
             words = phrase.lower().split()
@@ -156,6 +163,55 @@ class PocketSphinxRecognizer(Recognizer):
                 break
         self._decoder.end_utt()
         return end
+
+    def listen_over(self, expected: Sequence[str], targets: Sequence[str]) -> bool:
+        """A grammar of the reply's own words and the targets, decoded as it streams.
+
+        The echo of the reply is best explained by the reply's words, so a target wins
+        only where something else was said: the reply's words are the garbage model that
+        keyword spotting lacks (which fired on every echo, see bench/bargein_bench.py).
+        """
+        lookup = self._decoder.lookup_word
+        known_targets = {
+            t: " ".join(t.split())
+            for t in targets
+            if t.split() and all(lookup(w) is not None for w in t.split())
+        }
+        filler = sorted({w for w in expected if lookup(w) is not None} - set(known_targets))
+        if not known_targets:
+            return False
+        if self._over is not None:
+            self.stop_listening_over()
+        choices = " | ".join(sorted(set(filler) | set(known_targets.values())))
+        grammar = f"#JSGF V1.0;\ngrammar over;\npublic <s> = ( {choices} )+ ;\n"
+        self._decoder.add_jsgf_string(OVER, grammar)
+        self._decoder.activate_search(OVER)
+        self._decoder.start_utt()
+        self._over = ({f" {v} ": k for k, v in known_targets.items()}, 0.0, -1.0)
+        return True
+
+    def heard_over(self, chunk: AudioChunk) -> str | None:
+        """Feed the microphone; the target once it has stayed in the hypothesis ``HEARD_OVER_S``."""
+        if self._over is None:
+            return None
+        found, fed, since = self._over
+        speech = chunk.for_speech()
+        self._decoder.process_raw(speech.audio, False, False)
+        fed += speech.seconds
+        hyp = self._decoder.hyp()
+        text = f" {hyp.hypstr} " if hyp is not None else ""
+        heard = next((target for words, target in found.items() if words in text), None)
+        since = (since if since >= 0 else fed) if heard else -1.0
+        self._over = (found, fed, since)
+        if heard is not None and fed - since >= HEARD_OVER_S:
+            return heard
+        return None
+
+    def stop_listening_over(self) -> None:
+        """End the streaming utterance (a later ``start`` picks the domain search again)."""
+        if self._over is not None:
+            self._over = None
+            self._decoder.end_utt()
 
     def _transcript(self, engine: str) -> Transcript:
         hyp = self._decoder.hyp()

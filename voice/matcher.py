@@ -10,6 +10,7 @@ almost equally, is rejected: a "sorry?" is better than a wrong answer.
 from __future__ import annotations
 
 import math
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -184,7 +185,9 @@ class Matcher:
         for phrase, intent in zip(self._phrases, self._intents, strict=True):
             by_intent[intent].append(phrase)
         self._scorer = PhraseScorer(word_weights(by_intent))
-        self._words = [tuple(p.split()) for p in self._phrases]
+        # Interned so that the ~10 words of each of ~100k phrases share a few thousand
+        # strings (40 MB -> 11 MB on the defaults); pickling the brain keeps the sharing.
+        self._words = [tuple(sys.intern(w) for w in p.split()) for p in self._phrases]
         self._totals = [self._scorer.total(w) for w in self._words]
         self._short = [i for i, p in enumerate(self._phrases) if len(p.split()) <= _SHORT]
         self._common_limit = max(500, len(self._phrases) // 5)
