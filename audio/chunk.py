@@ -80,6 +80,12 @@ class AudioChunk:
             mono = soxr.resample(mono, self.rate, SPEECH_RATE, quality="HQ")
         return AudioChunk.from_float(mono, SPEECH_RATE)
 
+    def slice_frames(self, start: int, stop: int | None = None) -> AudioChunk:
+        """Frames ``start`` up to ``stop`` (the end when None), in the same format."""
+        size = self.width * self.channels
+        end = None if stop is None else stop * size
+        return AudioChunk(self.rate, self.width, self.channels, self.audio[start * size : end])
+
     def split(self, seconds: float) -> Iterator[AudioChunk]:
         """Consecutive pieces of at most ``seconds`` each (to feed a stream)."""
         step = max(1, int(self.rate * seconds)) * self.width * self.channels

@@ -59,9 +59,13 @@ def accuracy_by_voice(speech: dict[str, Any], engine: str, path: Path) -> Path:
 
 def latency(speech: dict[str, Any], path: Path) -> Path:
     """Reply latencies through the loop at real-time pace and at full speed."""
-    fig, ax = plt.subplots(figsize=(6, 3.4))
+    fig, ax = plt.subplots(figsize=(7, 3.6))
     data = [speech["latency_realtime"], speech["latency_fullspeed"]]
-    ax.boxplot(data, tick_labels=["real-time pace", "full speed"], vert=False)
+    labels = ["real-time pace", "full speed"]
+    if speech.get("latency_after_end"):
+        data.append(speech["latency_after_end"])
+        labels.append("real-time, decoded\nafter the end (baseline)")
+    ax.boxplot(data, tick_labels=labels, vert=False)
     ax.axvline(400, color="green", linestyle="--", linewidth=1, label="p50 target 400 ms")
     ax.axvline(700, color="orange", linestyle="--", linewidth=1, label="p95 target 700 ms")
     ax.set_xlabel("end of speech -> first reply sample (ms)")

@@ -128,10 +128,18 @@ def _loop(
     on_play: Callable[[AudioChunk], object],
     events: list[LoopEvent],
     clock: StreamClock,
+    stream: bool = True,
 ) -> VoiceLoop:
     dialogue = Dialogue(lambda: library.brain, Settings(), clock=clock, rng=random.Random(5))
     return VoiceLoop(
-        understander, dialogue, Synthesizer(), on_play, clock, wake=WAKE, on_event=events.append
+        understander,
+        dialogue,
+        Synthesizer(),
+        on_play,
+        clock,
+        wake=WAKE,
+        stream=stream,
+        on_event=events.append,
     )
 
 
@@ -182,16 +190,24 @@ def _stamp_into(moments: list[float]) -> Callable[[AudioChunk], None]:
 
 
 def reply_latencies(
-    understander: Understander, library: ScriptLibrary, count: int, realtime: bool
+    understander: Understander,
+    library: ScriptLibrary,
+    count: int,
+    realtime: bool,
+    stream: bool = True,
 ) -> list[float]:
-    """End of the parent's speech -> the first sample of the reply handed to the speaker (ms)."""
+    """End of the parent's speech -> the first sample of the reply handed to the speaker (ms).
+
+    ``stream=False``: the loop decodes each utterance only once it has ended (the baseline).
+    """
     latencies = []
     for line in LATENCY_LINES[:count]:
         speech = speak(f"{WAKE} {line}", "en-us+f3")
-        audio = concat([silence(1.0), speech, silence(3.0)])
-        end_s = 1.0 + _speech_end(speech)
+        # The reply comes 0.4-0.7 s after the speech: a second of silence after it is enough.
+        audio = concat([silence(0.5), speech, silence(1.2)])
+        end_s = 0.5 + _speech_end(speech)
         played: list[float] = []
-        loop = _loop(understander, library, _stamp_into(played), [], StreamClock())
+        loop = _loop(understander, library, _stamp_into(played), [], StreamClock(), stream)
         began = time.perf_counter()
         fed_s = 0.0
         end_wall = None
@@ -326,14 +342,19 @@ def run(quick: bool = False) -> dict[str, Any]:
     took("wake phrase")
 
     count = 3 if quick else len(LATENCY_LINES)
-    for pace, realtime in (("realtime", True), ("fullspeed", False)):
-        values = reply_latencies(domain, library, count, realtime)
+    for pace, realtime, stream in (
+        ("realtime", True, True),
+        ("fullspeed", False, True),
+        ("after_end", True, False),
+    ):
+        values = reply_latencies(domain, library, count, realtime, stream)
         p50, p95 = _percentiles(values)
         figures[f"latency_{pace}"] = values
         figures[f"latency_{pace}_p50"], figures[f"latency_{pace}_p95"] = p50, p95
+        how = "decoded after the end (baseline)" if not stream else "decoded as it streams"
         print(
-            f"reply latency ({pace}, end of speech -> first reply sample, {len(values)} replies): "
-            f"p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+            f"reply latency ({pace}, {how}; end of speech -> first reply sample, "
+            f"{len(values)} replies): p50 {p50:.0f} ms, p95 {p95:.0f} ms"
         )
     with tempfile.TemporaryDirectory(prefix="hearth-bench-") as tmp:
         figures.update(startup_and_rss(Path(tmp)))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from voice.library import ScriptLibrary
 from voice.matcher import Matcher
 from voice.phrase_score import PhraseScorer
 from voice.script_loader import load_scripts
@@ -118,3 +119,27 @@ def test_score_prefers_close_sentences() -> None:
 )
 def test_normalize(raw: str, normal: str) -> None:
     assert normalize(raw) == normal
+
+
+@pytest.mark.parametrize(
+    ("text", "feeling"),
+    [
+        ("i feel so proud, my son read a whole book on his own", "proud"),
+        ("honestly i'm furious, his dad forgot pickup again", "angry"),
+    ],
+)
+def test_opening_clause_carries_a_long_reason(
+    default_library: ScriptLibrary, text: str, feeling: str
+) -> None:
+    """The point first, then a reason no phrase covers: the opening clause decides."""
+    result = default_library.brain.matcher.match(text)
+    assert result.best is not None, result.ranked[:3]
+    assert result.best.intent == "name_feeling"
+    assert result.best.slots.get("feeling") == feeling
+
+
+def test_opening_clause_said_to_someone_in_the_room_is_not_for_hearth(
+    default_library: ScriptLibrary,
+) -> None:
+    result = default_library.brain.matcher.match("i am so proud of you for tidying up your toys")
+    assert result.best is None, result.best

@@ -18,6 +18,7 @@ from speech_kit import speak, words_heard_back
 from audio.chunk import AudioChunk, concat, silence
 from audio.wav import read_wav, write_wav
 from bench.process_stats import hearth_env
+from voice.asr import Transcript
 from voice.asr_pocketsphinx import PocketSphinxRecognizer
 from voice.config import Settings
 from voice.dialogue import Dialogue
@@ -243,3 +244,72 @@ def test_listening_over_a_reply_streams_for_stop(tmp_path: Path) -> None:
         recognizer.stop_listening_over()
     # The normal path works again afterwards.
     assert recognizer.recognize(speak("i am so tired", "en-us", tmp_path / "t.wav")).text
+
+
+class _RecordingRecognizer(PocketSphinxRecognizer):
+    """The real recogniser, keeping the audio each utterance was decoded from."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.decoded: list[bytes] = []
+        self._pieces: list[bytes] = []
+
+    def start(self) -> None:
+        self._pieces = []
+        super().start()
+
+    def feed(self, chunk: AudioChunk) -> str:
+        self._pieces.append(chunk.audio)
+        return super().feed(chunk)
+
+    def finish(self) -> Transcript:
+        self.decoded.append(b"".join(self._pieces))
+        return super().finish()
+
+
+@pytest.mark.parametrize("chunk_s", [0.1, 0.037, 1.3])
+def test_streamed_decoding_hears_what_decoding_after_the_end_hears(
+    default_library: ScriptLibrary, tmp_path: Path, chunk_s: float
+) -> None:
+    """Decoding while the parent speaks decodes exactly the audio of each utterance,
+    whatever the chunk size (chunk and VAD-frame edges fall anywhere), and hears the same."""
+    audio = _conversation(
+        tmp_path,
+        [
+            ("en-gb", "put your shoes on we are leaving", 1.0),
+            ("en-us", "hey hearth i am so tired", 9.0),
+        ],
+    )
+    heard: dict[bool, list[tuple[str, str]]] = {}
+    decoded: dict[bool, list[bytes]] = {}
+    for stream in (False, True):
+        # A decoder's normalisation carries over from one utterance to the next, so each
+        # way gets a fresh decoder.
+        recognizer = _RecordingRecognizer()
+        understander = Understander(recognizer, default_library, ("hey hearth",))
+        clock = StreamClock()
+        events: list[LoopEvent] = []
+        dialogue = Dialogue(
+            lambda: default_library.brain, Settings(), clock=clock, rng=random.Random(3)
+        )
+        loop = VoiceLoop(
+            understander,
+            dialogue,
+            Synthesizer(),
+            lambda _c: None,
+            clock,
+            stream=stream,
+            on_event=events.append,
+        )
+        for chunk in audio.split(chunk_s):
+            loop.feed(chunk)
+        loop.finish()
+        heard[stream] = [(e.kind, e.text) for e in events if e.kind in ("wake", "heard", "ignored")]
+        decoded[stream] = recognizer.decoded
+    assert len(decoded[True]) == 2
+    assert decoded[True] == decoded[False]
+    if chunk_s == 0.1:
+        # PocketSphinx's result can move with how the same audio is cut into pieces
+        # (seen with 1.3 s pieces), so the words are compared at the microphone's size.
+        assert heard[True] == heard[False]
+        assert ("heard", "i am so tired") in heard[True], heard

@@ -52,6 +52,16 @@ classifier share: a parent's new three-phrase script is matched by its phrases."
 TRUSTED_PHRASE_SCORE = 1.0
 """A sentence that is one of a script's phrases (score 1) is understood whatever the
 classifier thinks: what a parent adds to a script must work at once."""
+CLAUSE_SCORE = 0.9
+"""A sentence that opens with a script's phrase, nearly word for word, up to the slot it
+names ("i feel so {feeling}, my son read a whole book") means that phrase's intent when
+the whole sentence leans the same way: parents say the point first and the reason after,
+and the reason drags the whole sentence's score below the threshold."""
+_REASON_WORDS = 2
+"""Words the reason after the opening clause needs, or the clause is the sentence."""
+_TO_SOMEONE = frozenset({"you", "your", "yourself"})
+"""Right after the feeling, these make it praise or a scolding for someone in the room
+("i'm so proud of you for tidying your room"), not the parent telling Hearth."""
 _SHORT = 3  # utterances of up to this many words are also compared with all short phrases
 
 
@@ -261,13 +271,32 @@ class Matcher:
         # One word gives a classifier nothing to weigh: its spelling alone decides.
         ranked = self._blend(canon.text, by_phrase) if words > 1 else by_phrase
         best = ranked[0]
-        if best.confidence < threshold:
-            return MatchResult(canon.text, None, ranked, "below threshold")
-        if best.intent in self._not_for_hearth:
+        if best.intent in self._not_for_hearth and best.confidence >= threshold:
             return MatchResult(canon.text, None, ranked, "not for hearth")
-        if len(ranked) > 1 and best.confidence - ranked[1].confidence < self.tie_margin:
-            return MatchResult(canon.text, None, ranked, "near tie")
-        return MatchResult(canon.text, best, ranked)
+        tie = len(ranked) > 1 and best.confidence - ranked[1].confidence < self.tie_margin
+        if best.confidence >= threshold and not tie:
+            return MatchResult(canon.text, best, ranked)
+        opening = self._opening_clause(canon.text, slots, best.intent)
+        if opening is not None:
+            return MatchResult(canon.text, opening, ranked)
+        return MatchResult(canon.text, None, ranked, "near tie" if tie else "below threshold")
+
+    def _opening_clause(self, text: str, slots: Mapping[str, str], leaning: str) -> Match | None:
+        """The intent of the sentence's opening clause, up to its first slot, when that
+        clause is nearly a script's phrase of the intent the whole sentence leans to."""
+        words = text.split()
+        at = next((i for i, w in enumerate(words) if w.startswith("{")), None)
+        if at is None or at < 1 or len(words) - at - 1 < _REASON_WORDS:
+            return None
+        if _TO_SOMEONE.intersection(words[at + 1 : at + 3]):
+            return None
+        head = " ".join(words[: at + 1])
+        by_phrase = self._rank(head, slots)
+        if not by_phrase or by_phrase[0].intent != leaning or leaning in self._not_for_hearth:
+            return None
+        if by_phrase[0].phrase_score < CLAUSE_SCORE:
+            return None
+        return by_phrase[0]
 
     def _candidates(self, utterance: str) -> list[int] | range:
         if not self.use_index:
