@@ -135,8 +135,28 @@ def test_default_mode_is_stricter_than_loose_on_noise() -> None:
     noise = AudioChunk.from_float(
         rng.normal(0.0, 0.01, SPEECH_RATE * 5).astype(np.float32), SPEECH_RATE
     )
-    assert run(SpeechDetector(vad_mode=VadMode.LOOSE), noise, 0.1) != []
-    assert run(SpeechDetector(), noise, 0.1) == []
+    # The WebRTC modes alone (no noise gate).
+    assert run(SpeechDetector(vad_mode=VadMode.LOOSE, noise_gate_db=0), noise, 0.1) != []
+    assert run(SpeechDetector(noise_gate_db=0), noise, 0.1) == []
+    # Steady noise never stands above its own floor: the gate keeps even LOOSE quiet.
+    assert run(SpeechDetector(vad_mode=VadMode.LOOSE), noise, 0.1) == []
+
+
+def test_speech_in_kitchen_babble_ends(speech: AudioChunk) -> None:
+    """Distant babble sounds like speech to WebRTC's detector: without the noise gate the
+    utterance lasts until the noise stops; with it, the end comes after the speech."""
+    from bench.corpus import with_noise
+
+    stream = with_noise(concat([silence(1.0), speech, silence(3.0)]), snr_db=10.0, seed=4)
+    _, last = speech_bounds(speech)
+    gated = [e for e in run(SpeechDetector(), stream, 0.1) if isinstance(e, SpeechEnded)]
+    assert gated, "no utterance found"
+    decided = gated[0].audio_start + gated[0].audio.seconds
+    assert decided < 1.0 + last + 1.0, (decided, 1.0 + last)
+    ungated = [
+        e for e in run(SpeechDetector(noise_gate_db=0), stream, 0.1) if isinstance(e, SpeechEnded)
+    ]
+    assert ungated and ungated[-1].audio_start + ungated[-1].audio.seconds > stream.seconds - 0.1
 
 
 @pytest.mark.parametrize(("gain", "noise_rms"), [(0.1, 0.0), (0.3, 0.01)], ids=["quiet", "noisy"])
