@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import math
 from collections import deque
-
-import numpy as np
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import TypeAlias
 
+import numpy as np
 from pocketsphinx import Vad
 
 from audio.chunk import SPEECH_RATE, AudioChunk, AudioError
