@@ -313,3 +313,13 @@ def test_streamed_decoding_hears_what_decoding_after_the_end_hears(
         # (seen with 1.3 s pieces), so the words are compared at the microphone's size.
         assert heard[True] == heard[False]
         assert ("heard", "i am so tired") in heard[True], heard
+
+
+def test_stock_only_recogniser_does_not_decode_twice(tmp_path: Path) -> None:
+    """With no domain model the utterance was already read with the stock model: the
+    open-vocabulary pass gives that reading back instead of decoding it again."""
+    recognizer = PocketSphinxRecognizer(domain=False)
+    first = recognizer.recognize(speak("my car needs new tyres", "en-us", tmp_path / "c.wav"))
+    again = recognizer.open_vocabulary()
+    assert first.text and again.text == first.text
+    assert again.asr_ms == 0.0

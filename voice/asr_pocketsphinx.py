@@ -119,6 +119,10 @@ class PocketSphinxRecognizer(Recognizer):
     def open_vocabulary(self) -> Transcript:
         """Decode the last utterance again with the stock English model."""
         self.stop_listening_over()
+        if not self._domain_ready:
+            # It was decoded with the stock model already: its reading is the answer.
+            self._elapsed = 0.0
+            return self._transcript("pocketsphinx")
         begin = time.perf_counter()
         self._decoder.activate_search(STOCK)
         self._decoder.start_utt()
