@@ -69,9 +69,10 @@ def main() -> int:
 def _run_all(quick: bool) -> report.Figures:
     """Every benchmark, on both cores.
 
-    The soak (memory and descriptors over hours of audio) and the barge-in bench
-    (stream-time delays) measure nothing that a busy neighbour changes, so they run one
-    after the other in a second process; the benchmarks that time things (matcher,
+    The soak (memory and descriptors over hours of audio), the barge-in bench
+    (stream-time delays), the trailing-silence bench (stream-time ends) and the front
+    end (accuracy) measure nothing that a busy neighbour changes, so they run one after
+    the other in a second process; the benchmarks that time things (matcher,
     recognition, latency, start-up) run in this one.
     """
     began = time.perf_counter()
@@ -86,12 +87,10 @@ def _run_all(quick: bool) -> report.Figures:
     # before the second process starts.
     matcher = timed(matcher_bench.run)
     with tempfile.TemporaryDirectory(prefix="hearth-bench-") as tmp:
-        behind = _Behind(Path(tmp), ("soak", "bargein"), quick)
-        print("(the soak and the barge-in bench run beside the others; their figures come last)")
+        behind = _Behind(Path(tmp), ("soak", "bargein", "endpoint", "frontend"), quick)
+        print("(soak, barge-in, trailing silence and front end run beside the others)")
         speech = timed(speech_bench.run)
-        endpoint = timed(endpoint_bench.run)
-        frontend = timed(frontend_bench.run)
-        soak_result, bargein = behind.results()
+        soak_result, bargein, endpoint, frontend = behind.results()
     print(f"  [all: {time.perf_counter() - began:.0f} s]")
     return report.Figures(matcher, speech, bargein, soak_result, frontend, quick, endpoint)
 
