@@ -46,6 +46,10 @@ class EchoCanceller:
     def playing(self, reply: AudioChunk) -> None:
         """The speaker starts playing ``reply`` now (after whatever is still queued)."""
         samples = np.frombuffer(reply.for_speech().audio, dtype="<i2")
+        if not len(self._far):
+            # The microphone samples still waiting for a whole frame were heard before
+            # the reply started: the reference begins after them.
+            samples = np.concatenate([np.zeros(len(self._near), dtype=samples.dtype), samples])
         self._far = np.concatenate([self._far, samples])
 
     def stopped(self) -> None:

@@ -2,38 +2,33 @@
 
 There is no sound card here, so the kitchen is simulated: after a spoken
 check-in, the microphone hears Hearth's own reply as an echo (the reply through
-a small synthetic room, louder than the parent because the speaker sits next to
-the microphone), plus range-hood noise. In half the runs a parent says "stop"
-over it. Two strategies run on the same audio in the same pass:
+a small synthetic room, as loud as the parent or louder because the speaker sits
+next to the microphone), plus range-hood noise. In half the runs a parent says
+"stop" over it. The strategies run on the same audio:
 
-- reply words excluded (Hearth's): a stop word counts only if the reply being
-  spoken does not contain it;
-- naive (baseline): any stop word heard while speaking interrupts.
+- echo cancelled (Hearth's, when the speexdsp bindings are installed): Speex's
+  acoustic echo canceller (audio/echo.py) takes the reply being played out of
+  the microphone, then a stop word counts if the reply does not contain it; the
+  canceller is kept across runs (one kitchen, learned once), as on a device;
+- reply words excluded (Hearth's without the bindings): the stop-word rule alone;
+- naive (baseline): any stop word heard while speaking interrupts;
+- streamed grammar (full runs): the microphone streamed, while Hearth speaks,
+  through a grammar of the reply's own words plus the stop words
+  (``VoiceLoop(listen_over=True)``, off).
 
 Self-triggers = runs without "stop" that were interrupted; missed stops = runs
-with "stop" that were not; delay = end of "stop" to the interruption.
+with "stop" that were not; delay = end of "stop" to the interruption. An
+interruption before the parent started saying "stop" counts as a missed stop.
 
-A third strategy streams the microphone, while Hearth speaks, through a grammar
-of the reply's own words plus the stop words (``VoiceLoop(listen_over=True)``):
-the reply's words stand in for the garbage model keyword spotting lacks. A
-fourth (full run only), when the speexdsp bindings are installed, adds Speex's
-acoustic echo canceller (audio/echo.py) fed with the reply being played; its
-canceller is kept across runs (one kitchen, learned once), as on a device.
-An interruption before the parent started saying "stop" counts as a missed stop
-(and is a self-trigger in all but name).
-
-What it showed (2026-11-23): no strategy self-triggers, but with the echo at
-the microphone nearly every "stop" is missed: the endpointer hears one long
-utterance (echo and parent together) and the recogniser transcribes the louder
-echo. Keyword-spotting "stop" caught every stop but also fired on every echo.
-Speex's canceller removes only 2-7 dB of echo in a reply's first seconds (15-20 dB
-once converged, after about 4 s), too little for "stop" said 1.5 s into a reply;
-so it is measured here but not switched on in `hearth run`. The streamed grammar
-(added later the same day) catches most stops, but the echo alone turned into
-a stop word in 3 of 4 quiet replies (all five stop words and the wake phrase as
-targets) or 1-4 of 8 ("stop" alone, held 0.2-0.3 s), so it is off too. Barge-in works today
-when the echo is weak (headphones, a speaker away from the microphone), as
-tests/test_voice_pipeline.py shows.
+What it showed: without cancellation nearly every "stop" is missed once the
+echo is as loud as the parent (the endpointer hears one long utterance and the
+recogniser transcribes the louder echo). Speex's canceller at first removed only
+2-7 dB at the start of each reply: the microphone samples waiting for a whole
+frame when a reply started were counted as the reply's first samples, so every
+reply met the room it had learned shifted by up to a frame. With the reference
+aligned (2026-12-01) the second reply onwards starts 15-25 dB down, and the canceller is
+on in `hearth run`. The streamed grammar hears most stops, but the echo alone
+turned into a stop word in half the quiet replies, so it stays off.
 """
 
 from __future__ import annotations
@@ -70,6 +65,10 @@ OPENERS = (
 )
 KITCHEN = 0
 """One room for every run, as on a real counter (the canceller learns that room)."""
+ROOM_GAIN = 0.4
+"""Speaker to microphone, the same in every run: the microphone's gain is set once, so
+that the echo of a full-scale reply seldom clips (a level that changed from run to run
+would be a new room each time for an echo canceller)."""
 STOP_AT_S = 1.5
 """When the parent says "stop", counted from the start of the reply."""
 ECHO_OVER_PARENT_DB = (0.0, 6.0)
@@ -92,7 +91,7 @@ def room_echo(reply: AudioChunk, seed: int) -> np.ndarray:
     response = np.zeros(n)
     response[0] = 1.0
     response[int(0.04 * 16000) :] += tail[: n - int(0.04 * 16000)]
-    return np.convolve(reply.to_float()[:, 0], response)[: reply.frames + n]
+    return ROOM_GAIN * np.convolve(reply.to_float()[:, 0], response)[: reply.frames + n]
 
 
 def one_run(
@@ -139,7 +138,7 @@ def one_run(
         stop_end = reply_start + (at + len(voice)) / 16000
     noise = kitchen_noise(len(mic) / 16000 + 0.1, seed)[: len(mic)]
     mic += noise * rms(echo) / rms(noise) / 10 ** (20 / 20)  # hood hum 20 dB under the echo
-    mic /= max(1.0, float(np.abs(mic).max()))
+    np.clip(mic, -1.0, 1.0, out=mic)
     audio = concat([AudioChunk.from_float(mic.astype(np.float32), 16000), silence(1.0)])
     for chunk in audio.split(0.1):
         loop.feed(chunk)
@@ -163,14 +162,13 @@ def run(quick: bool = False) -> dict[str, Any]:
     )
     figures: dict[str, Any] = {}
     strategies = [
-        (True, False, True, "streamed grammar"),
         (True, False, False, "reply words excluded"),
         (False, False, False, "naive (baseline)"),
     ]
-    if quick:
-        pass  # the canceller's figures barely move between runs; the full run keeps them
-    elif EchoCanceller.available():
-        strategies.insert(1, (True, True, False, "echo cancelled (speexdsp)"))
+    if not quick:
+        strategies.append((True, False, True, "streamed grammar"))
+    if EchoCanceller.available():
+        strategies.insert(0, (True, True, False, "echo cancelled (speexdsp)"))
     else:
         print("(echo cancellation not measured: the speexdsp bindings are not installed)")
     for exclude, aec, over, name in strategies:

@@ -16,6 +16,7 @@ import pytest
 from speech_kit import speak, words_heard_back
 
 from audio.chunk import AudioChunk, concat, silence
+from audio.echo import EchoCanceller
 from audio.wav import read_wav, write_wav
 from bench.process_stats import hearth_env
 from voice.asr import Transcript
@@ -323,3 +324,32 @@ def test_stock_only_recogniser_does_not_decode_twice(tmp_path: Path) -> None:
     again = recognizer.open_vocabulary()
     assert first.text and again.text == first.text
     assert again.asr_ms == 0.0
+
+
+@pytest.mark.skipif(not EchoCanceller.available(), reason="the speexdsp bindings are not installed")
+def test_stop_heard_over_hearths_own_loud_echo(default_library: ScriptLibrary) -> None:
+    """The speaker next to the microphone: Hearth's reply reaches it as loud as the parent.
+    With the echo cancelled, "stop" said 1.5 s into a reply interrupts it, the reply alone
+    does not; without cancellation the same "stop" is lost in the echo."""
+    from bench.bargein_bench import OPENERS, one_run
+    from bench.corpus import speak as corpus_speak
+
+    recognizer, synthesizer = PocketSphinxRecognizer(), Synthesizer()
+    stop = corpus_speak("stop", "en-us")
+    canceller = EchoCanceller()
+    # A device that has talked before knows its room (its first reply teaches it).
+    one_run(default_library, recognizer, synthesizer, OPENERS[-1], None, 0.0, True, 99, canceller)
+    run = {
+        "quiet": one_run(
+            default_library, recognizer, synthesizer, "i am so tired", None, 0.0, True, 1, canceller
+        ),
+        "stop": one_run(
+            default_library, recognizer, synthesizer, "i am so tired", stop, 0.0, True, 2, canceller
+        ),
+        "stop, no cancelling": one_run(
+            default_library, recognizer, synthesizer, "i am so tired", stop, 0.0, True, 2, None
+        ),
+    }
+    assert not run["quiet"].interrupted
+    assert run["stop"].interrupted and run["stop"].delay_s is not None
+    assert not run["stop, no cancelling"].interrupted

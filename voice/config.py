@@ -42,6 +42,9 @@ class Settings:
     """Wake phrase sensitivity, 0..1 (higher wakes more easily, and more often by mistake)."""
     trailing_silence_s: float = 0.4
     """How long a pause ends what the parent is saying."""
+    echo_cancellation: bool = True
+    """While Hearth speaks, take its own voice out of the microphone (Speex, through the
+    speexdsp bindings `make` installs), so that "stop" is heard over it."""
     input_device: str = ""
     """Microphone name or index; empty = the system default."""
     output_device: str = ""

@@ -123,7 +123,8 @@ class VoiceLoop:
         ``exclude_reply_words``: while Hearth speaks, a stop word that is also in the
         reply does not interrupt it (its own voice reaches the microphone). False is the
         naive baseline ``make bench`` compares against. ``echo``: takes the reply being
-        played out of the microphone audio, so "stop" can be heard over it.
+        played out of the microphone audio, so "stop" can be heard over it (what
+        ``hearth run`` uses when the speexdsp bindings are installed).
         ``listen_over``: while Hearth speaks, stream the microphone through the
         recogniser's barge-in search (a grammar of the reply's words and the stop words)
         instead of reading whole utterances, which with a loud echo end only when the

@@ -14,6 +14,7 @@ import numpy as np
 
 from audio.chunk import SPEECH_RATE, AudioChunk, AudioError
 from audio.devices import Speaker
+from audio.echo import EchoCanceller
 from audio.reconnect import ReconnectingMicrophone
 from audio.wav import iter_wav, write_wav_chunks
 
@@ -99,6 +100,20 @@ def _play_in_background(speaker: Speaker) -> Callable[[AudioChunk], object]:
     return lambda chunk: threading.Thread(target=play, args=(chunk,), daemon=True).start()
 
 
+def _echo_canceller(wanted: bool) -> EchoCanceller | None:
+    """Speex's echo canceller when it is wanted and installed; says so when it is missing."""
+    if not wanted:
+        return None
+    if not EchoCanceller.available():
+        _status(
+            "Echo cancellation is off: the speexdsp bindings are not installed (run `make demo`, "
+            "or `sudo apt-get install libspeexdsp-dev swig` then `pip install speexdsp`); "
+            "'stop' may not be heard while Hearth talks."
+        )
+        return None
+    return EchoCanceller()
+
+
 def run(args: argparse.Namespace) -> int:
     """Run until the file ends, or Ctrl-C on the microphone."""
     settings = app.settings_from_args(args)
@@ -110,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
     dialogue = Dialogue(lambda: library.brain, settings, journal, clock=clock)
     synthesizer = Synthesizer(VoiceSettings(settings.voice, settings.rate, settings.volume))
     print(f"Hearth is using {recognizer.name}. Wake phrase: {wake or '(none)'}.", file=sys.stderr)
+    echo = _echo_canceller(settings.echo_cancellation)
 
     def make_loop(play: Callable[[AudioChunk], object], stop: Callable[[], object]) -> VoiceLoop:
         return VoiceLoop(
@@ -122,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
             wake=wake,
             sensitivity=settings.sensitivity,
             trailing_silence_s=settings.trailing_silence_s,
+            echo=echo,
             on_event=_printer,
         )
 
