@@ -27,6 +27,7 @@ from . import (
 BENCHES: dict[str, Callable[..., dict[str, Any]]] = {
     "matcher": matcher_bench.run,
     "speech": speech_bench.run,
+    "wake": speech_bench.run_wake,
     "endpoint": endpoint_bench.run,
     "frontend": frontend_bench.run,
     "bargein": bargein_bench.run,
@@ -69,9 +70,9 @@ def main() -> int:
 def _run_all(quick: bool) -> report.Figures:
     """Every benchmark, on both cores.
 
-    The soak (memory and descriptors over hours of audio), the barge-in bench
-    (stream-time delays), the trailing-silence bench (stream-time ends) and the front
-    end (accuracy) measure nothing that a busy neighbour changes, so they run one after
+    The soak (memory and descriptors over hours of audio), the wake phrase (misses and
+    false wakes), the barge-in bench (stream-time delays), the trailing-silence bench
+    (stream-time ends) and the front end (accuracy) measure nothing that a busy neighbour changes, so they run one after
     the other in a second process; the benchmarks that time things (matcher,
     recognition, latency, start-up) run in this one.
     """
@@ -87,10 +88,12 @@ def _run_all(quick: bool) -> report.Figures:
     # before the second process starts.
     matcher = timed(matcher_bench.run)
     with tempfile.TemporaryDirectory(prefix="hearth-bench-") as tmp:
-        behind = _Behind(Path(tmp), ("soak", "bargein", "endpoint", "frontend"), quick)
-        print("(soak, barge-in, trailing silence and front end run beside the others)")
+        names = ("soak", "wake", "bargein", "endpoint", "frontend")
+        behind = _Behind(Path(tmp), names, quick)
+        print(f"({', '.join(names)}: beside the others, in a second process)")
         speech = timed(speech_bench.run)
-        soak_result, bargein, endpoint, frontend = behind.results()
+        soak_result, wake, bargein, endpoint, frontend = behind.results()
+        speech |= wake
     print(f"  [all: {time.perf_counter() - began:.0f} s]")
     return report.Figures(matcher, speech, bargein, soak_result, frontend, quick, endpoint)
 

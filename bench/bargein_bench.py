@@ -154,7 +154,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     library = ScriptLibrary([default_intents_dir()])
     recognizer = PocketSphinxRecognizer()
     synthesizer = Synthesizer()
-    openers = OPENERS[:2] if quick else OPENERS
+    openers = OPENERS[:2] if quick else OPENERS[:6]
     stop_voices = ("en-us",) if quick else ("en-us", "en-gb", "en-us+f3")
     print(
         f"== barge-in: {len(openers)} replies echoed back; 'stop' said at {STOP_AT_S} s "

@@ -38,6 +38,19 @@ class Figures:
     """Trailing-silence figures (runs saved before it was measured have none)."""
 
 
+def _crisis_rows(speech: dict[str, Any]) -> list[str]:
+    """Crisis recall over every crisis sentence of the dev set, clean."""
+    crisis = speech.get("crisis_all")
+    if not crisis:
+        return []
+    return [
+        "",
+        f"Crisis recall over every crisis sentence of the dev set ({speech['crisis_all_count']} "
+        f"utterances, clean): domain model {_pct(crisis[DOMAIN])}, stock model "
+        f"{_pct(crisis[STOCK])} (target 100%).",
+    ]
+
+
 def _vosk_rows(speech: dict[str, Any]) -> list[str]:
     """Vosk's engine cost, with the Korean model standing in for the English one."""
     cost = speech.get("vosk_cost")
@@ -198,6 +211,7 @@ def render(figures: Figures) -> str:
         f"| stock {speech['results'][f'{STOCK} | clean']['rtf']:.3f} "
         f"| {_ratio(speech['results'][f'{DOMAIN} | clean']['rtf'], speech['results'][f'{STOCK} | clean']['rtf'])} "
         "| ≤ 0.2 |",
+        *_crisis_rows(speech),
         *_vosk_rows(speech),
         "",
         *_endpoint_section(figures.endpoint),

@@ -48,7 +48,30 @@ SPOKEN = [
     ("en-gb", "is it okay to take a break", "permission"),
     ("en-gb", "can we talk", "check_in"),
     ("en-gb", "what can you do", "help"),
+    ("en-us", "give me a mantra", "mantra"),
+    ("en-us", "is this guilt or sadness", "guilt_check"),
+    ("en-us", "give me an idea for my son", "connect_idea"),
+    ("en-us", "i want to end my life", "crisis"),
+    ("en-us", "stop", "stop"),
 ]
+CANONICAL = {
+    "check_in",
+    "name_feeling",
+    "guilt_check",
+    "mantra",
+    "permission",
+    "missing_moments",
+    "connect_idea",
+    "talk_to_someone",
+    "crisis",
+    "journal_summary",
+    "help",
+    "repeat",
+    "stop",
+    "yes",
+    "no",
+    "goodbye",
+}
 SPEECH_FLOOR = 0.6
 """PocketSphinx on espeak-ng voices gets about three in four of these today (see `make bench`
 for the real figures); this floor catches a broken pipeline, not a small regression."""
@@ -68,6 +91,9 @@ def test_intents_recognised_from_speech(understander: Understander, tmp_path: Pa
         assert heard.timings["asr_ms"] > 0
     share = sum(ok for ok, *_ in right) / len(right)
     assert share >= SPEECH_FLOOR, [r for r in right if not r[0]]
+    assert {intent for _, _, intent in SPOKEN} >= CANONICAL
+    # Whatever else the acoustic model mishears, a crisis must come through.
+    assert all(ok for ok, text, *_ in right if text == "i want to end my life"), right
 
 
 def test_open_vocabulary_fallback_for_free_speech(

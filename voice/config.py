@@ -40,6 +40,10 @@ class Settings:
     """The wake phrase."""
     sensitivity: float = 0.5
     """Wake phrase sensitivity, 0..1 (higher wakes more easily, and more often by mistake)."""
+    wake_spotting: bool = False
+    """Also spot the wake phrase with the recogniser's keyword search (PocketSphinx). Off:
+    it found more wake phrases in noise but woke on kitchen chatter many times an hour
+    (`make bench`); the words the domain model hears decide alone."""
     trailing_silence_s: float = 0.4
     """How long a pause ends what the parent is saying."""
     echo_cancellation: bool = True

@@ -315,9 +315,9 @@ class Matcher:
         )
         # Summed per phrase by bincount: linear in the index size, where np.unique's sort
         # of the postings was the slowest step at a thousand intents.
-        size = len(self._phrases)
-        touched = np.flatnonzero(np.bincount(index, minlength=size))
-        summed = np.bincount(index, weights=weight, minlength=size)[touched]
+        summed = np.bincount(index, weights=weight, minlength=len(self._phrases))
+        touched = np.flatnonzero(summed)  # every word here has a weight above zero
+        summed = summed[touched]
         # Cosine-like: a short phrase fully said beats a long one sharing a rare word.
         scores = summed / self._norms[touched]
         k = min(_CANDIDATES, len(touched))

@@ -137,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
             stop_playback=stop,
             wake=wake,
             sensitivity=settings.sensitivity,
+            spot_wake=settings.wake_spotting,
             trailing_silence_s=settings.trailing_silence_s,
             echo=echo,
             on_event=_printer,
