@@ -267,40 +267,53 @@ def render(figures: Figures) -> str:
         "",
         "## What limits the figures",
         "",
-        "- Matcher accuracy: sentences with a long reason after the point "
-        '("i\'m furious, his dad forgot pickup again") score low against short phrases; '
-        "the classifier lifts many of them, not all.",
+        "- Matcher accuracy: a long reason after the point ('i'm furious, his dad forgot "
+        "pickup again') is carried by the opening clause when that clause is a script's phrase; "
+        "what is left are sentences whose point is in no phrase at all ('i'm stretched so thin').",
         "- Speech from audio: PocketSphinx's acoustic model, not the domain model, sets the "
-        "ceiling. Accuracy spreads widely across voices (the per-voice plot), and the "
-        "domain model cannot recover words the acoustic model never proposes. Clean speech "
-        "scoring at or below the 10 dB condition for some voices is a sign of the same "
-        "thing: mild noise changes which wrong word wins, not how hard the job is.",
+        "ceiling. Accuracy spreads widely across voices (the per-voice plot: espeak-ng's "
+        "Scottish voice 39%, flite's voices 89-100% clean), and the domain model cannot recover "
+        "words the acoustic model never proposes. Ten best hypotheses instead of one were tried "
+        "(2026-12-01, six voices, clean): 80.6% -> 86.1% intents but 3 of 18 chatter lines "
+        "accepted instead of 0, so Hearth keeps the best one.",
+        "- Crisis recall from audio: over every crisis sentence of the dev set it is well short "
+        "of 100%; the misses are words the acoustic model drops ('i want to hurt myself' heard "
+        "as 'i want to myself'). This is the gap that matters most.",
+        "- False accepts in noise: kitchen noise decodes into the domain's words, and at 5 dB "
+        "chatter comes out as something Hearth understands; in the idle loop the wake phrase "
+        "guards against it, after a question it does not.",
         "- Wake phrase: 'hey hearth' is two short, rare words; for some voices PocketSphinx "
-        "hears 'because' or nothing. Keyword spotting at a permissive threshold woke on 44% "
-        "of chatter lines at 10 dB, so its threshold was tightened (1e-24) and the domain "
-        "transcript decides the rest. A trained wake-word model (openWakeWord, microWakeWord) "
-        "is the known fix.",
+        "hears 'because' or nothing. Keyword spotting (`wake_spotting = true`) finds more but "
+        "woke on 44% of chatter lines at 10 dB; the domain transcript decides alone and woke "
+        "0 times in an hour of kitchen audio. A trained wake-word model (openWakeWord, "
+        "microWakeWord) is the known fix for the misses.",
         "- Reply latency at real-time pace includes the endpointer's trailing silence "
-        "(400 ms by default, needed to avoid cutting people off) and up to one 100 ms "
-        "microphone block, so a p50 of 400 ms after the end of speech is out of reach by "
-        "design. Each utterance is decoded while it is said, so at its end only the last "
-        "words, the matcher (2 ms) and espeak-ng (about 10 ms a reply) remain; the baseline "
-        "column decodes the whole utterance after it ended, as Hearth did before.",
-        "- Barge-in: the endpointer hears echo and parent as one utterance and the louder echo "
-        "wins. Speex's echo canceller needs several seconds of a reply to converge. Streaming "
-        "the microphone through a grammar of the reply's own words plus the stop words hears "
-        "the stops, but the echo alone also turns into a stop word in most replies, so it is "
-        "measured and left off; see `bench/bargein_bench.py`.",
-        "- Start-up: expanding the scripts (hassil) and indexing them took about 2.5 s; the "
-        "built scripts are now cached by content (`~/.cache/hearth/brains`), so start-up is "
-        "loading that cache, PocketSphinx and espeak-ng. The first start after installing or "
-        "editing builds those caches (the row above it).",
-        "- Memory (measured with /proc VmRSS while loading, 2026-11-23): Python with numpy, "
-        "rapidfuzz and Hearth's modules 43 MB; the scripts' ~84,000 expanded phrases and "
-        "their index 56 MB (93 MB before their words were interned); PocketSphinx's acoustic "
-        "model and dictionary 30 MB, its stock English model 66 MB, the domain model 18 MB. "
-        "The stock model serves the open-vocabulary fallback and the barge-in check; 150 MB "
-        "would need a pruned open-vocabulary model and fewer expanded phrases held in memory.",
+        "(400 ms by default) and up to one 100 ms microphone block, so a p50 of 400 ms after "
+        "the end of speech is out of reach by design; the trailing-silence table shows what "
+        "a shorter one costs (a 0.3 s pause cut off). Each utterance is decoded while it is "
+        "said, so at its end only the last words, the matcher (2 ms) and espeak-ng (about "
+        "10 ms a reply) remain; the baseline column decodes the whole utterance after it "
+        "ended, as Hearth did before. The p95 is the open-vocabulary second pass over a "
+        "sentence the domain model made nothing of (a whole decode with the stock model).",
+        "- Trailing silence in noise: a frame counts as speech only 4.5 dB above the noise "
+        "floor (without that gate, distant babble kept every utterance open until the noise "
+        "stopped); the gate also trims the quiet edges of words, so at 10 dB a 0.3 s pause is "
+        "cut off about half the time at the default 0.4 s.",
+        "- Barge-in: without cancellation the endpointer hears echo and parent as one "
+        "utterance and the louder echo wins. Speex's canceller, kept across replies, takes "
+        "the echo out from the start of the second reply on; it once seemed too slow because "
+        "every reply's reference was shifted against the microphone by the samples waiting "
+        "for a whole frame (fixed 2026-12-01). The first reply after start-up is still heard "
+        "with the canceller learning the room.",
+        "- Start-up: the built scripts are cached by content (`~/.cache/hearth/brains`), so "
+        "start-up is loading that cache, PocketSphinx and espeak-ng. The first start after "
+        "installing or editing builds those caches (the row above it).",
+        "- Memory (measured with /proc VmRSS while loading): Python with numpy, rapidfuzz and "
+        "Hearth's modules about 40 MB; the scripts' ~84,000 expanded phrases, their index and "
+        "the classifier about 70 MB; PocketSphinx's acoustic model, dictionary and stock "
+        "English model about 130 MB, the domain model about 20 MB. The stock model serves the "
+        "open-vocabulary fallback and the barge-in check; 150 MB would need a pruned "
+        "open-vocabulary model and fewer expanded phrases held in memory.",
         "",
     ]
     return "\n".join(lines)
