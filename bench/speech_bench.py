@@ -50,7 +50,7 @@ from .corpus import (
     speak,
 )
 from .matcher_bench import DevItem, load_dev_set
-from .process_stats import hearth_env, run_measured
+from .process_stats import Measured, hearth_env, run_measured
 from .soak_bench import kitchen_minutes
 
 WAKE = "hey hearth"
@@ -230,31 +230,25 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
     return statistics.median(values), statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
+def hearth_run_measured(folder: Path, engine: list[str], env: dict[str, str]) -> Measured:
+    """`hearth run ENGINE...` over a short spoken check-in: start-up to listening, peak RSS."""
+    wav = folder / "check_in.wav"
+    if not wav.exists():
+        speech = speak(f"{WAKE} i am exhausted", "en-us+f3")
+        write_wav(wav, concat([silence(0.5), speech, silence(2.0)]))
+    command = [sys.executable, "-m", "voice", "run", *engine, "--input", str(wav)]
+    return run_measured(command, env, "Hearth is using")
+
+
 def startup_and_rss(folder: Path) -> dict[str, float]:
     """`hearth run` over a short file beside a bare PocketSphinx decoder (the floor)."""
-    wav = folder / "check_in.wav"
-    write_wav(
-        wav, concat([silence(0.5), speak(f"{WAKE} i am exhausted", "en-us+f3"), silence(2.0)])
-    )
     env = hearth_env(folder)
-    command = [
-        sys.executable,
-        "-m",
-        "voice",
-        "run",
-        "--engine",
-        "pocketsphinx",
-        "--input",
-        str(wav),
-    ]
+    engine = ["--engine", "pocketsphinx"]
     # The first start after Hearth or its scripts change builds and caches the brain and
     # the language model; every later start loads them. Both are reported.
-    first = run_measured(
-        command, env | {"XDG_CACHE_HOME": str(folder / "cache")}, "Hearth is using"
-    )
-    hearth = run_measured(
-        command, env | {"XDG_CACHE_HOME": str(folder / "cache")}, "Hearth is using"
-    )
+    cached = env | {"XDG_CACHE_HOME": str(folder / "cache")}
+    first = hearth_run_measured(folder, engine, cached)
+    hearth = hearth_run_measured(folder, engine, cached)
     bare_code = (
         "import sys; from pocketsphinx import Decoder; Decoder(); print('ready', file=sys.stderr)"
     )
@@ -301,12 +295,8 @@ def vosk_cost(rendered: list[Rendered], folder: Path) -> dict[str, float] | None
         heard = recognizer.recognize(r.audio.split(0.1))
         asr_s += heard.asr_ms / 1000
         audio_s += r.audio.seconds
-    wav = folder / "vosk.wav"
-    write_wav(
-        wav, concat([silence(0.5), speak(f"{WAKE} i am exhausted", "en-us+f3"), silence(2.0)])
-    )
-    command = [sys.executable, "-m", "voice", "run", "--engine", "vosk", "--vosk-model", str(model)]
-    measured = run_measured([*command, "--input", str(wav)], hearth_env(folder), "Hearth is using")
+    engine = ["--engine", "vosk", "--vosk-model", str(model)]
+    measured = hearth_run_measured(folder, engine, hearth_env(folder))
     if measured.returncode != 0:
         raise RuntimeError(f"Vosk start-up measurement failed: {measured.stderr[-500:]}")
     return {

@@ -15,7 +15,7 @@ from enum import Enum
 
 from rapidfuzz import fuzz
 
-from audio.chunk import AudioChunk
+from audio.chunk import SPEECH_RATE, AudioChunk
 from audio.earcons import listening_chime
 from audio.echo import EchoCanceller
 from audio.endpoint import SpeechDetector, SpeechEnded, SpeechStarted
@@ -37,7 +37,7 @@ STOP_WORDS = ("stop", "quiet", "enough", "shush", "hush")
 
 def _samples(stream_time: float) -> int:
     """A stream time from the speech detector (whole frames) as a sample position."""
-    return round(stream_time * 16000)
+    return round(stream_time * SPEECH_RATE)
 
 
 def _after(audio: AudioChunk, seconds: float) -> AudioChunk:
