@@ -70,6 +70,9 @@ class SpeechEnded:
     """Pre-roll, speech and the trailing silence heard until the end was decided."""
     audio_start: float
     """Stream time of the first sample of ``audio``."""
+    rest: AudioChunk
+    """The end of ``audio`` that :meth:`SpeechDetector.take_speech` had not handed out yet
+    (all of it after the frames ``SpeechStarted`` carried, when nothing was taken)."""
     cut: bool = False
     """True when the utterance reached ``max_utterance_s`` and was cut there."""
 
@@ -123,6 +126,7 @@ class SpeechDetector:
             maxlen=self._pre_roll_frames + self._start_frames
         )
         self._utterance: list[bytes] | None = None
+        self._taken = 0
         self._tail: deque[tuple[int, bool]] = deque(maxlen=self._end_frames)
         self._start_index = 0
         self._audio_start_index = 0
@@ -153,6 +157,15 @@ class SpeechDetector:
                 events.append(event)
         del self._pending[:whole]
         return events
+
+    def take_speech(self) -> AudioChunk:
+        """The open utterance's audio that neither ``SpeechStarted`` nor an earlier call
+        handed out (empty between utterances): to decode an utterance while it is said."""
+        if self._utterance is None:
+            return _chunk([])
+        frames = self._utterance[self._taken :]
+        self._taken = len(self._utterance)
+        return _chunk(frames)
 
     def flush(self) -> list[SpeechEvent]:
         """End of stream: end an open utterance, then reset for a new stream."""
@@ -204,6 +217,7 @@ class SpeechDetector:
         keep_from = max(first, onset - self._pre_roll_frames)
         kept = recent[keep_from - first :]
         self._utterance = [frame for frame, _ in kept]
+        self._taken = len(self._utterance)
         self._start_index = onset
         self._audio_start_index = keep_from
         self._end_index = onset + 1
@@ -233,6 +247,7 @@ class SpeechDetector:
             audio=_chunk(utterance),
             audio_start=self._audio_start_index * self.frame_s,
             cut=cut,
+            rest=_chunk(utterance[self._taken :]),
         )
         self._utterance = None
         self._tail.clear()

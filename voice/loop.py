@@ -15,7 +15,7 @@ from enum import Enum
 
 from rapidfuzz import fuzz
 
-from audio.chunk import SPEECH_RATE, AudioChunk
+from audio.chunk import AudioChunk
 from audio.earcons import listening_chime
 from audio.echo import EchoCanceller
 from audio.endpoint import SpeechDetector, SpeechEnded, SpeechStarted
@@ -33,11 +33,6 @@ MIN_COMMAND_S = 0.5
 """Less audio than this after the wake phrase is just its tail: listen for the request."""
 STOP_WORDS = ("stop", "quiet", "enough", "shush", "hush")
 """Said while Hearth speaks, any of these interrupts it."""
-
-
-def _samples(stream_time: float) -> int:
-    """A stream time from the speech detector (whole frames) as a sample position."""
-    return round(stream_time * SPEECH_RATE)
 
 
 def _after(audio: AudioChunk, seconds: float) -> AudioChunk:
@@ -163,27 +158,21 @@ class VoiceLoop:
         self._speaking_words: frozenset[str] = frozenset()
         self._over = False
         """True while the recogniser streams the microphone for a barge-in."""
-        self._position = 0
-        """Samples given to the speech detector so far."""
-        self._streamed: int | None = None
-        """While an utterance is decoded as it streams: the stream position fed up to."""
+        self._streaming = False
+        """True while the utterance being said is decoded as it comes."""
 
     def feed(self, chunk: AudioChunk) -> None:
         """Process audio; replies are played as utterances end."""
         speech = chunk.for_speech()
         if self.echo is not None:
             speech = self.echo.process(speech)
-        chunk_start = self._position
-        events = self.detector.feed(speech)
-        self._position += speech.frames
-        for event in events:
+        for event in self.detector.feed(speech):
             if isinstance(event, SpeechStarted):
                 self._begin_streaming(event)
             elif isinstance(event, SpeechEnded):
                 self._utterance(event, self._end_streaming(event))
-        if self._streamed is not None:  # still speaking: decode the rest of this chunk
-            self._stream_more(speech.slice_frames(max(0, self._streamed - chunk_start)))
-            self._streamed = self._position
+        if self._streaming:  # still speaking: decode what this chunk added
+            self._stream_more(self.detector.take_speech())
         self.clock.t += speech.seconds
         if self._over:
             self._listen_over(speech)
@@ -208,15 +197,14 @@ class VoiceLoop:
         self.understander.refresh()
         self.understander.recognizer.start()
         self._stream_more(event.audio)
-        self._streamed = _samples(event.audio_start) + event.audio.frames
+        self._streaming = True
 
     def _end_streaming(self, event: SpeechEnded) -> Transcript | None:
         """Decode what is left of the ended utterance; None when it was not streamed."""
-        if self._streamed is None:
+        if not self._streaming:
             return None
-        skip = max(0, self._streamed - _samples(event.audio_start))
-        self._streamed = None
-        self._stream_more(event.audio.slice_frames(skip))
+        self._streaming = False
+        self._stream_more(event.rest)
         return self.understander.recognizer.finish()
 
     def _stream_more(self, audio: AudioChunk) -> None:
