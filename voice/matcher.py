@@ -171,7 +171,6 @@ class Matcher:
         self._exact: dict[str, list[int]] = defaultdict(list)
         for index, phrase in enumerate(self._phrases):
             self._exact[phrase].append(index)
-        self._postings = {w: np.array(ids, dtype=np.int32) for w, ids in postings.items()}
         # Words a recogniser's split may be mended into: the indexed phrases' words (slot
         # words appear there as {feeling}, so the lists add theirs) and the crisis terms'.
         known = set(postings)
@@ -184,13 +183,16 @@ class Matcher:
             for w in said.split()
         )
         self._respeller = Respeller(known)
-        self._idf = {w: math.log(total / len(ids)) + 0.1 for w, ids in postings.items()}
-        self._norms = np.array(
-            [
-                math.sqrt(sum(self._idf[w] ** 2 for w in set(p.split()))) or 1.0
-                for p in self._phrases
-            ]
+        idf = {w: math.log(total / len(ids)) + 0.1 for w, ids in postings.items()}
+        norms = np.array(
+            [math.sqrt(sum(idf[w] ** 2 for w in set(p.split()))) or 1.0 for p in self._phrases]
         )
+        # Each posting carries its word's weight already divided by its phrase's norm, so
+        # that a sentence's candidate scores are one bincount over its words' postings.
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for word, ids in postings.items():
+            at = np.array(ids, dtype=np.int32)
+            self._postings[word] = (at, (idf[word] / norms[at]).astype(np.float32))
         by_intent: dict[str, list[str]] = defaultdict(list)
         for phrase, intent in zip(self._phrases, self._intents, strict=True):
             by_intent[intent].append(phrase)
@@ -301,28 +303,31 @@ class Matcher:
     def _candidates(self, utterance: str) -> list[int] | range:
         if not self.use_index:
             return range(len(self._phrases))
-        words = [w for w in set(utterance.split()) if w in self._idf]
+        words = [w for w in set(utterance.split()) if w in self._postings]
         if not words:
             return self._close_short(utterance) if len(utterance.split()) <= _SHORT else []
         # Words in a large share of phrases ("i", "the") tell little apart and would touch
-        # most of the index: rank by the rarer words when there are any.
+        # most of the index: rank by the rarer words (and slots) when there are any.
         rare = [
-            w for w in words if len(self._postings[w]) <= self._common_limit or w.startswith("{")
-        ] or words
-        index = np.concatenate([self._postings[w] for w in rare])
-        weight = np.concatenate(
-            [np.full(len(self._postings[w]), self._idf[w], np.float32) for w in rare]
+            self._postings[w]
+            for w in words
+            if len(self._postings[w][0]) <= self._common_limit or w.startswith("{")
+        ] or [self._postings[w] for w in words]
+        # Cosine-like (a short phrase fully said beats a long one sharing a rare word),
+        # summed per phrase by bincount: linear in the postings, where np.unique's sort
+        # of them was the slowest step at a thousand intents.
+        scores = np.bincount(
+            np.concatenate([at for at, _ in rare]),
+            weights=np.concatenate([weight for _, weight in rare]),
+            minlength=len(self._phrases),
         )
-        # Summed per phrase by bincount: linear in the index size, where np.unique's sort
-        # of the postings was the slowest step at a thousand intents.
-        summed = np.bincount(index, weights=weight, minlength=len(self._phrases))
-        touched = np.flatnonzero(summed)  # every word here has a weight above zero
-        summed = summed[touched]
-        # Cosine-like: a short phrase fully said beats a long one sharing a rare word.
-        scores = summed / self._norms[touched]
+        # Selected among the touched phrases only: argpartition over the whole index, mostly
+        # tied zeros, took ten times longer. (A comparison's mask is found faster than
+        # the non-zero floats themselves.)
+        touched = np.flatnonzero(scores > 0)
         k = min(_CANDIDATES, len(touched))
-        top = np.argpartition(scores, -k)[-k:] if k < len(touched) else np.arange(len(touched))
-        chosen = [int(touched[i]) for i in top]
+        top = touched[np.argpartition(scores[touched], -k)[-k:]] if k < len(touched) else touched
+        chosen = [int(i) for i in top]
         exact = self._exact.get(utterance)
         if exact is not None:
             chosen.extend(exact)
