@@ -94,7 +94,7 @@ def evaluate(
     for i, r in enumerate(rendered):
         audio = in_condition(r.audio, condition, seed=i)
         heard = understander.understand(audio)
-        asr_s += (heard.timings.get("asr_ms", 0) + heard.timings.get("fallback_ms", 0)) / 1000
+        asr_s += sum(heard.timings.get(k, 0) for k in ("asr_ms", "fallback_ms", "watch_ms")) / 1000
         audio_s += audio.seconds
         best = heard.result.best
         got = best.intent if best else None

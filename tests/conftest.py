@@ -73,6 +73,8 @@ SMALL = {
           - "(hurt|harm) (my|the) baby"
         replies:
           - "You matter. Please call {crisis_line} now."
+        unsure_replies:
+          - "I may have misheard. If you might hurt yourself, call {crisis_line}."
     """,
     "yes.yaml": """
         intent: "yes"

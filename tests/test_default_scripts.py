@@ -79,6 +79,8 @@ def test_content_counts(default_library: ScriptLibrary) -> None:
     assert len(set(intents["mantra"].replies)) >= 15
     assert set(FEELINGS) <= set(intents["name_feeling"].replies_by_feeling)
     assert all("{crisis_line}" in r for r in intents["crisis"].replies)
+    assert intents["crisis"].unsure_replies
+    assert all("{crisis_line}" in r for r in intents["crisis"].unsure_replies)
 
 
 @pytest.mark.parametrize("intent", CANONICAL)

@@ -95,6 +95,17 @@ def test_crisis_wins_even_inside_a_pending_question(small_scripts: Path, clock: 
     assert "116 123" in reply.text
 
 
+def test_unsure_crisis_says_it_may_have_misheard(small_scripts: Path, clock: FakeClock) -> None:
+    d = make(small_scripts, clock, crisis_line="116 123")
+    unsure = d.hear("i could hurt the baby", unsure=True)
+    assert unsure.intent == "crisis"
+    assert unsure.text == "I may have misheard. If you might hurt yourself, call 116 123."
+    sure = d.hear("i could hurt the baby")
+    assert sure.text == "You matter. Please call 116 123 now."
+    # A script without unsure replies answers as it always does.
+    assert d.hear("give me a mantra", unsure=True).intent == "mantra"
+
+
 def test_repeat_keeps_the_question_open(small_scripts: Path, clock: FakeClock) -> None:
     d = make(small_scripts, clock)
     first = d.hear("i feel so guilty")

@@ -84,6 +84,7 @@ def test_each_broken_file_gives_one_located_error() -> None:
         ("missing_target.yaml", 1, "'no_such_intent', which does not exist"),
         ("duplicate_b.yaml", 1, "already defined in duplicate_a.yaml:1"),
         ("bad_placeholder.yaml", 5, "unknown placeholder {name}"),
+        ("bad_unsure.yaml", 7, "unknown placeholder {nme}"),
         ("nothing_to_say.yaml", 1, "nothing to say"),
         ("bad_action.yaml", 6, "unknown action 'summarise'"),
         ("not_a_mapping.yaml", 1, "must be a mapping"),

@@ -20,6 +20,7 @@ from audio.chunk import AudioChunk, concat, silence
 from audio.echo import EchoCanceller
 from audio.wav import read_wav, write_wav
 from bench.process_stats import hearth_env
+from voice import asr_pocketsphinx, understanding
 from voice.asr import Transcript
 from voice.asr_pocketsphinx import PocketSphinxRecognizer
 from voice.config import Settings
@@ -77,6 +78,44 @@ def test_intents_recognised_from_speech(understander: Understander, tmp_path: Pa
     assert {intent for _, _, intent in SPOKEN} >= set(CANONICAL)
     # Whatever else the acoustic model mishears, a crisis must come through.
     assert all(ok for ok, text, *_ in right if text == "i want to end my life"), right
+
+
+@pytest.fixture
+def fresh_understander(default_library: ScriptLibrary) -> Understander:
+    """A recogniser that has heard nothing yet: its normalisation adapts to what it hears,
+    so the same audio decodes a little differently after other tests' sentences."""
+    return Understander(PocketSphinxRecognizer(), default_library, ("hey hearth",))
+
+
+def test_watch_reading_rescues_a_misheard_crisis(
+    fresh_understander: Understander, tmp_path: Path
+) -> None:
+    understander = fresh_understander
+    audio = speak("everyone would be better off without me", "en-us+f3", tmp_path / "c.wav")
+    # The domain model alone loses words ("everyone would be near the off without me")...
+    first = understander.transcribe(audio)
+    assert understander.library.brain.matcher.match(first.text).intent != "crisis", first
+    # ...the crisis model's reading fits the sound better, so it counts.
+    heard = understander.understand(audio)
+    assert heard.result.intent == "crisis", heard.transcript
+    assert heard.transcript.engine == "pocketsphinx+watch" and heard.second_reading
+    assert heard.timings["watch_ms"] > 0
+
+
+def test_watch_reading_needs_the_sound_and_the_first_reading_to_back_it(
+    fresh_understander: Understander, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    understander = fresh_understander
+    audio = speak("put your shoes on, we're leaving", "en-us+f3", tmp_path / "w.wav")
+    assert understander.understand(audio).result.intent is None
+    # A crisis model hears a crisis in anything ("look i wish i was gone"); either check
+    # alone keeps that reading from a crisis reply to kitchen chatter.
+    monkeypatch.setattr(understanding, "WATCH_SHARED", 0.0)
+    assert understander.understand(audio).result.intent is None  # the sound does not fit
+    monkeypatch.setattr(asr_pocketsphinx, "WATCH_MARGIN", -1e9)
+    assert understander.understand(audio).result.intent == "crisis"
+    monkeypatch.setattr(understanding, "WATCH_SHARED", 0.2)
+    assert understander.understand(audio).result.intent is None  # nothing heard first
 
 
 def test_open_vocabulary_fallback_for_free_speech(

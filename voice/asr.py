@@ -31,6 +31,8 @@ class Transcript:
     """Processing time spent on this utterance."""
     engine: str
     """Which engine and configuration produced it, e.g. ``pocketsphinx+domain``."""
+    watched: bool = False
+    """Whether it is a second reading by :meth:`Recognizer.watch`."""
 
 
 class Recognizer(ABC):
@@ -52,6 +54,15 @@ class Recognizer(ABC):
 
     def set_phrases(self, sentences: Sequence[str]) -> None:  # noqa: B027 - optional hook
         """Constrain recognition to the domain (rebuilt when the scripts change)."""
+
+    def set_watch_phrases(self, sentences: Sequence[str]) -> None:  # noqa: B027 - optional hook
+        """Sentences that must not be missed (the crisis script's), for ``watch``."""
+
+    def watch(self) -> Transcript | None:
+        """The last utterance read again as one of the watch phrases, when that reading
+        fits the sound at least as well as the first one did; else None (also for
+        engines that cannot tell)."""
+        return None
 
     def spot(self, audio: AudioChunk, phrase: str, sensitivity: float) -> float | None:
         """Seconds into ``audio`` where ``phrase`` ends, or None; engines without a keyword

@@ -9,8 +9,10 @@ text.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
+import math
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,8 +24,15 @@ from .lm_builder import build_arpa
 
 log = logging.getLogger(__name__)
 
-DOMAIN, STOCK, WAKE, OVER = "domain", "stock", "wake", "over"
+DOMAIN, STOCK, WAKE, OVER, WATCH = "domain", "stock", "wake", "over", "watch"
 FRAME_S = 0.01
+WATCH_MARGIN = 0.1
+"""How much better (log acoustic score per frame) the watch reading must fit the sound
+than the domain reading did. Measured on the dev crisis sentences and 240 others x six
+voices, with the shared-words check of voice/understanding.py: at 0.0, clean, 13 missed
+crises rescued and 3 others turned into a crisis; at 10 dB, 33 and 6. At 0.1: 10 and 2
+clean, 30 and 4 at 10 dB. At 0.0 two seconds of white noise also became a crisis.
+(bench/speech_bench.py measures the whole pipeline per condition.)"""
 HEARD_OVER_S = 0.2
 """How long a target must stay in the running hypothesis before it counts (the best
 path changes its mind about the last word or two while a word is still being said)."""
@@ -58,6 +67,11 @@ class PocketSphinxRecognizer(Recognizer):
         self._wake: tuple[str, float] | None = None
         self._use_domain = domain
         self._domain_ready = False
+        self._watch_ready = False
+        self._fit: float | None = None  # the last utterance's first reading, see _fit_now
+        # How that reading was decoded (cepstral mean at its start, whole utterance or
+        # streamed), so that a second reading is decoded alike and the two compare.
+        self._fit_from = ("", False)
         self._utterance: list[bytes] = []
         self._elapsed = 0.0
         self._settled = False
@@ -70,9 +84,20 @@ class PocketSphinxRecognizer(Recognizer):
         """Build (or load from the cache) the domain model for these sentences and use it."""
         if not self._use_domain:
             return
+        self._decoder.add_lm_file(DOMAIN, str(self._model_file(DOMAIN, sentences)))
+        self._domain_ready = True
+
+    def set_watch_phrases(self, sentences: Sequence[str]) -> None:
+        """A model of these sentences only, for ``watch`` (not for the stock-only
+        recogniser: it stands for what a user gets without Hearth's models)."""
+        if sentences and self._use_domain:
+            self._decoder.add_lm_file(WATCH, str(self._model_file(WATCH, sentences)))
+            self._watch_ready = True
+
+    def _model_file(self, kind: str, sentences: Sequence[str]) -> Path:
         # Keyed by the sentences, so an unchanged set of scripts loads the model built last time.
         digest = hashlib.sha256("\n".join(sentences).encode()).hexdigest()[:16]
-        path = _cache_dir() / f"domain-{digest}.arpa"
+        path = _cache_dir() / f"{kind}-{digest}.arpa"
         if not path.exists():
             lookup = self._decoder.lookup_word
             arpa = build_arpa(sentences, known=lambda w: lookup(w) is not None)
@@ -80,8 +105,7 @@ class PocketSphinxRecognizer(Recognizer):
             tmp = path.with_suffix(".tmp")
             tmp.write_text(arpa, encoding="utf-8")
             tmp.replace(path)
-        self._decoder.add_lm_file(DOMAIN, str(path))
-        self._domain_ready = True
+        return path
 
     def start(self) -> None:
         """Begin an utterance with the domain model (or the stock one)."""
@@ -89,6 +113,8 @@ class PocketSphinxRecognizer(Recognizer):
         self._decoder.activate_search(DOMAIN if self._domain_ready else STOCK)
         self._utterance = []
         self._elapsed = 0.0
+        self._fit = None
+        self._fit_from = (self._decoder.get_cmn(False), False)
         self._decoder.start_utt()
 
     def feed(self, chunk: AudioChunk) -> str:
@@ -110,11 +136,54 @@ class PocketSphinxRecognizer(Recognizer):
             # it hears; the first utterance is decoded again once it has (the first
             # "hey hearth" after start-up came out as "because").
             self._settled = True
+            self._fit_from = (self._decoder.get_cmn(False), True)
             self._decoder.start_utt()
             self._decoder.process_raw(b"".join(self._utterance), False, True)
             self._decoder.end_utt()
         self._elapsed += time.perf_counter() - begin
+        self._fit = self._fit_now()
         return self._transcript(self.name)
+
+    def watch(self) -> Transcript | None:
+        """Decode the last utterance again with the watch model; its reading when it fits
+        the sound at least as well (``WATCH_MARGIN``) as the first reading did.
+
+        The domain model knows the crisis sentences too, but among thousands of others;
+        a crisis said by an unfamiliar voice loses words there ("i want to myself"). The
+        watch model can only hear crisis sentences, so its reading alone means nothing:
+        it counts only where the sound backs it as well as what was heard first.
+        """
+        if not self._watch_ready or self._fit is None or not self._utterance:
+            return None
+        self.stop_listening_over()
+        begin = time.perf_counter()
+        # Decoded from the same normalisation as the first reading: a second pass over the
+        # same audio starts better adapted to it, and then fits any words better (9 of 240
+        # other sentences became a crisis that way). The next utterance must not notice.
+        adapted = self._decoder.get_cmn(False)
+        cmn, whole = self._fit_from
+        self._decoder.set_cmn(cmn)
+        self._decoder.activate_search(WATCH)
+        self._decoder.start_utt()
+        self._decoder.process_raw(b"".join(self._utterance), False, whole)
+        self._decoder.end_utt()
+        fit = self._fit_now()
+        self._decoder.set_cmn(adapted)
+        self._elapsed = time.perf_counter() - begin
+        if fit is None or fit < self._fit + WATCH_MARGIN:
+            return None
+        return dataclasses.replace(self._transcript("pocketsphinx+watch"), watched=True)
+
+    def _fit_now(self) -> float | None:
+        """Log acoustic score per frame of the decoder's last best path (None if empty).
+
+        The bindings hand scores out as probabilities; per frame, so that readings of
+        the same audio with different word boundaries compare."""
+        segments = [s for s in self._decoder.seg() if s.word != "</s>"]
+        frames = int(self._decoder.n_frames())
+        if not segments or not frames:
+            return None
+        return float(sum(math.log(max(s.ascore, 1e-300)) for s in segments)) / frames
 
     def open_vocabulary(self) -> Transcript:
         """Decode the last utterance again with the stock English model."""

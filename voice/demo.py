@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             dialogue = Dialogue(lambda: library.brain, settings, journal, rng=random.Random(2026))
             for name, _voice, _words in SPOKEN:
                 heard = understander.understand(read_wav(AUDIO_DIR / f"{name}.wav"))
-                reply = dialogue.hear(heard.transcript.text)
+                reply = dialogue.hear(heard.transcript.text, unsure=heard.second_reading)
                 timings = ", ".join(f"{k} {v:.0f}" for k, v in heard.timings.items())
                 print(f"  parent (audio {name}.wav): {heard.transcript.text!r}  [{timings} ms]")
                 print(f"  hearth [{reply.intent or 'not understood'}]: {reply.text}")

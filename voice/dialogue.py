@@ -114,8 +114,12 @@ class Dialogue:
             self._conv.pending is not None or self._conv.misunderstood > 0
         )
 
-    def hear(self, text: str) -> Reply:
-        """Answer one sentence, opening a conversation if none is open."""
+    def hear(self, text: str, unsure: bool = False) -> Reply:
+        """Answer one sentence, opening a conversation if none is open.
+
+        ``unsure``: the recogniser found this meaning only on a second reading of the
+        sound; scripts with ``unsure_replies`` then say that Hearth may have misheard.
+        """
         brain = self._brain()
         conv = self._conv
         if conv is None:
@@ -133,7 +137,7 @@ class Dialogue:
         if target is None:
             return self._not_understood(conv, result)
         conv.misunderstood = 0
-        return self._respond(conv, brain, brain.scripts.intents[target], result)
+        return self._respond(conv, brain, brain.scripts.intents[target], result, unsure)
 
     def wait_from(self, moment: float) -> None:
         """Start the silence timeout at ``moment`` (clock time), e.g. when Hearth stops speaking."""
@@ -175,7 +179,12 @@ class Dialogue:
         return best.intent if best is not None else None
 
     def _respond(
-        self, conv: _Conversation, brain: Brain, script: IntentScript, result: MatchResult
+        self,
+        conv: _Conversation,
+        brain: Brain,
+        script: IntentScript,
+        result: MatchResult,
+        unsure: bool = False,
     ) -> Reply:
         action = script.action
         slots = result.slots
@@ -196,7 +205,7 @@ class Dialogue:
             return Reply("", script.name, slots, ended=True, notice=self._finish(), match=result)
         text = self._journal_summary(brain) if action == "journal_summary" else None
         if text is None:
-            text = self._pick(script, slots, brain)
+            text = self._pick(script, slots, brain, unsure)
         if script.follow_up is not None and action not in ("end", "stop"):
             question = self._picker.pick((script.name, "question"), script.follow_up.questions)
             text = f"{text} {question}".strip()
@@ -230,7 +239,9 @@ class Dialogue:
             voice_change=change,
         )
 
-    def _pick(self, script: IntentScript, slots: Mapping[str, str], brain: Brain) -> str:
+    def _pick(
+        self, script: IntentScript, slots: Mapping[str, str], brain: Brain, unsure: bool = False
+    ) -> str:
         feeling = slots.get("feeling")
         values = {
             "crisis_line": self.settings.crisis_line,
@@ -242,6 +253,8 @@ class Dialogue:
         }
         options = script.replies_by_feeling.get(feeling, ()) if feeling else ()
         key: tuple[str, str | None] = (script.name, feeling)
+        if unsure and script.unsure_replies:
+            options, key = script.unsure_replies, (script.name, "(unsure)")
         if not options:
             options = script.replies
             key = (script.name, None)

@@ -266,7 +266,7 @@ class VoiceLoop:
         text = heard.transcript.text
         if self.wake:
             text = strip_wake(text, self.wake, self.sensitivity) or text
-        self._hear(text, heard.timings)
+        self._hear(text, heard.timings, heard.second_reading)
 
     def _wake_by_words(self, audio: AudioChunk, streamed: Transcript | None) -> None:
         """Idle, and keyword spotting missed: does the sentence start with the wake phrase?
@@ -287,17 +287,18 @@ class VoiceLoop:
         self._hear(
             strip_wake(heard.transcript.text, self.wake or "", self.sensitivity) or rest,
             heard.timings,
+            heard.second_reading,
         )
 
     def _start_listening(self) -> None:
         self.play(listening_chime())
         self._listen(0.0)
 
-    def _hear(self, text: str, timings: dict[str, float]) -> None:
+    def _hear(self, text: str, timings: dict[str, float], unsure: bool = False) -> None:
         if not text:
             return
         self._emit("heard", text, timings=timings)
-        self._answer(self.dialogue.hear(text))
+        self._answer(self.dialogue.hear(text, unsure=unsure))
 
     def _while_speaking(self, event: SpeechEnded, streamed: Transcript | None) -> None:
         """Barge-in: while Hearth talks, only "stop" or the wake phrase count.

@@ -39,6 +39,7 @@ SCRIPT_KEYS = (
     "phrases",
     "replies",
     "replies_by_feeling",
+    "unsure_replies",
     "follow_up",
     "action",
     "crisis_terms",
@@ -222,6 +223,15 @@ def _read_intent(
                 name,
             )
 
+    unsure = _strings(
+        data.get("unsure_replies", []),
+        path,
+        _line_of(data, "unsure_replies", line),
+        "unsure_replies",
+        problems,
+        name,
+    )
+
     action = data.get("action")
     if action is not None and action not in ACTIONS:
         problems.add(
@@ -235,7 +245,7 @@ def _read_intent(
         problems.add(path, line, "nothing to say; add 'replies:' with at least one sentence", name)
 
     follow_up = _read_follow_up(path, data, line, name, problems)
-    for text, text_line in _reply_lines(data, replies, by_feeling, line):
+    for text, text_line in _reply_lines(data, replies, by_feeling, line, unsure):
         for placeholder in _PLACEHOLDER.findall(text):
             if placeholder not in REPLY_PLACEHOLDERS:
                 problems.add(
@@ -278,6 +288,7 @@ def _read_intent(
         phrases=phrases,
         replies=replies,
         replies_by_feeling=MappingProxyType(by_feeling),
+        unsure_replies=unsure,
         follow_up=follow_up,
         action=action,
         crisis_terms=crisis_terms,
@@ -286,12 +297,17 @@ def _read_intent(
 
 
 def _reply_lines(
-    data: LineDict, replies: tuple[str, ...], by_feeling: Mapping[str, tuple[str, ...]], line: int
+    data: LineDict,
+    replies: tuple[str, ...],
+    by_feeling: Mapping[str, tuple[str, ...]],
+    line: int,
+    unsure: tuple[str, ...] = (),
 ) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
-    raw = data.get("replies")
-    for i, text in enumerate(replies):
-        out.append((text, _line_of(raw, i, _line_of(data, "replies", line))))
+    for key, texts in (("replies", replies), ("unsure_replies", unsure)):
+        raw = data.get(key)
+        for i, text in enumerate(texts):
+            out.append((text, _line_of(raw, i, _line_of(data, key, line))))
     raw_by = data.get("replies_by_feeling")
     for feeling, texts in by_feeling.items():
         raw_texts = raw_by.get(feeling) if isinstance(raw_by, dict) else None

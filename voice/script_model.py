@@ -65,6 +65,9 @@ class IntentScript:
         default_factory=lambda: MappingProxyType({})
     )
     """Replies used when the ``feeling`` slot has this value."""
+    unsure_replies: tuple[str, ...] = ()
+    """Replies used when Hearth is not sure it heard right (a second reading of the sound
+    found this intent, see ``Recognizer.watch``); ``replies`` when empty."""
     follow_up: FollowUp | None = None
     """A question asked after the reply."""
     action: str | None = None
