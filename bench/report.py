@@ -43,12 +43,35 @@ def _crisis_rows(speech: dict[str, Any]) -> list[str]:
     crisis = speech.get("crisis_all")
     if not crisis:
         return []
-    return [
+    rows = [
         "",
         f"Crisis recall over every crisis sentence of the dev set ({speech['crisis_all_count']} "
         f"utterances, clean): domain model {_pct(crisis[DOMAIN])}, stock model "
         f"{_pct(crisis[STOCK])} (target 100%).",
     ]
+    without = speech.get("without_second_reading")
+    if without:
+        rows += [
+            "",
+            "The crisis-only second reading (`Recognizer.watch`, see docs/intent-scripts.md), "
+            "against the same domain model without it, same run:",
+            "",
+            "| | with it | without it |",
+            "|---|---|---|",
+            f"| crisis recall, every crisis sentence, clean | {_pct(crisis[DOMAIN])} "
+            f"| {_pct(without['crisis_all'])} |",
+            *(
+                f"| {c}: intent accuracy / other utterances taken for a crisis / RTF "
+                f"| {_pct(speech['results'][f'{DOMAIN} | {c}']['accuracy'])} / "
+                f"{_pct(speech['results'][f'{DOMAIN} | {c}'].get('false_crisis', float('nan')))} / "
+                f"{speech['results'][f'{DOMAIN} | {c}']['rtf']:.3f} "
+                f"| {_pct(without[c]['accuracy'])} / {_pct(without[c]['false_crisis'])} / "
+                f"{without[c]['rtf']:.3f} |"
+                for c in speech["conditions"]
+                if c in without
+            ),
+        ]
+    return rows
 
 
 def _vosk_rows(speech: dict[str, Any]) -> list[str]:
@@ -148,12 +171,14 @@ def render(figures: Figures) -> str:
         "",
         "![accuracy by condition](img/accuracy_by_condition.png)",
         "",
-        "| engine | condition | intent accuracy | feeling | crisis | false accepts | RTF |",
-        "|---|---|---|---|---|---|---|",
+        "| engine | condition | intent accuracy | feeling | crisis | false accepts "
+        "| false crisis | RTF |",
+        "|---|---|---|---|---|---|---|---|",
         *(
             f"| {key.split(' | ')[0]} | {key.split(' | ')[1]} | {_pct(r['accuracy'])} "
             f"| {_pct(r['feeling_accuracy'])} | {_pct(r['crisis_recall'])} "
-            f"| {_pct(r['false_accepts'])} | {r['rtf']:.3f} |"
+            f"| {_pct(r['false_accepts'])} | {_pct(r.get('false_crisis', float('nan')))} "
+            f"| {r['rtf']:.3f} |"
             for key, r in speech["results"].items()
         ),
         "",

@@ -58,6 +58,7 @@ BASELINE_CONDITIONS = {False: ("clean", "10 dB"), True: ("clean",)}
 """Where the stock-model baseline runs, by --quick (it is 3-4x slower than the domain model)."""
 DOMAIN = "pocketsphinx+domain"
 STOCK = "pocketsphinx stock (baseline)"
+NO_SECOND = "domain, no second reading"
 LATENCY_LINES = (
     "i feel so guilty about missing bedtime",
     "i am exhausted",
@@ -89,6 +90,7 @@ def evaluate(
 ) -> dict[str, Any]:
     """Accuracy, feeling accuracy, crisis recall, false accepts and RTF in one condition."""
     right = total = fa = chatter = feel_right = feel_total = crisis_right = crisis_total = 0
+    false_crisis = 0
     per_voice: dict[str, list[bool]] = {}
     asr_s = audio_s = 0.0
     for i, r in enumerate(rendered):
@@ -98,6 +100,7 @@ def evaluate(
         audio_s += audio.seconds
         best = heard.result.best
         got = best.intent if best else None
+        false_crisis += got == "crisis" and r.item.intent != "crisis"
         if r.item.intent is None:
             chatter += 1
             fa += got is not None
@@ -117,6 +120,7 @@ def evaluate(
         "feeling_accuracy": feel_right / max(feel_total, 1),
         "crisis_recall": crisis_right / max(crisis_total, 1),
         "false_accepts": fa / max(chatter, 1),
+        "false_crisis": false_crisis / max(len(rendered) - crisis_total, 1),
         "rtf": asr_s / max(audio_s, 1e-9),
         "per_voice": {v: sum(x) / len(x) for v, x in per_voice.items()},
     }
@@ -402,6 +406,25 @@ def run(quick: bool = False) -> dict[str, Any]:
         f"crisis recall over {len(crisis_items)} dev crisis sentences ({len(crisis_audio)} "
         f"utterances, clean): domain {figures['crisis_all'][DOMAIN]:.1%}, "
         f"stock {figures['crisis_all'][STOCK]:.1%}"
+    )
+    # The crisis-only second reading's effect: the same domain model without it, same run.
+    plain = Understander(PocketSphinxRecognizer(), library, (WAKE,), second_reading=False)
+    without: dict[str, Any] = {
+        "crisis_all": evaluate(plain, crisis_audio, "clean")["crisis_recall"]
+    }
+    for condition in conditions[:2]:
+        without[condition] = evaluate(plain, rendered, condition)
+        print(
+            f"{NO_SECOND:30} {condition:9} intent {without[condition]['accuracy']:6.1%}  false "
+            f"crisis {without[condition]['false_crisis']:5.1%}  RTF {without[condition]['rtf']:.3f}"
+            f"  (with it: {results[f'{DOMAIN} | {condition}']['accuracy']:.1%}, "
+            f"{results[f'{DOMAIN} | {condition}']['false_crisis']:.1%}, "
+            f"{results[f'{DOMAIN} | {condition}']['rtf']:.3f})"
+        )
+    figures["without_second_reading"] = without
+    print(
+        f"crisis recall over every crisis sentence without the second reading: "
+        f"{without['crisis_all']:.1%}"
     )
 
     count = 3 if quick else len(LATENCY_LINES)

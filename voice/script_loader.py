@@ -200,9 +200,10 @@ def _read_intent(
             if isinstance(item, str | int | float) and str(item).strip()
         ]
 
-    replies = _strings(
-        data.get("replies", []), path, _line_of(data, "replies", line), "replies", problems, name
-    )
+    def strings(key: str) -> tuple[str, ...]:
+        return _strings(data.get(key, []), path, _line_of(data, key, line), key, problems, name)
+
+    replies = strings("replies")
     by_feeling: dict[str, tuple[str, ...]] = {}
     raw_by = data.get("replies_by_feeling", {})
     if not isinstance(raw_by, dict):
@@ -223,14 +224,7 @@ def _read_intent(
                 name,
             )
 
-    unsure = _strings(
-        data.get("unsure_replies", []),
-        path,
-        _line_of(data, "unsure_replies", line),
-        "unsure_replies",
-        problems,
-        name,
-    )
+    unsure = strings("unsure_replies")
 
     action = data.get("action")
     if action is not None and action not in ACTIONS:
@@ -263,14 +257,7 @@ def _read_intent(
                 warning=True,
             )
 
-    crisis_terms = _strings(
-        data.get("crisis_terms", []),
-        path,
-        _line_of(data, "crisis_terms", line),
-        "crisis_terms",
-        problems,
-        name,
-    )
+    crisis_terms = strings("crisis_terms")
     if crisis_terms and name != CRISIS_INTENT:
         problems.add(
             path,

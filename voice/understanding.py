@@ -58,12 +58,19 @@ class Understander:
     """A recogniser kept in step with the scripts, and the matcher."""
 
     def __init__(
-        self, recognizer: Recognizer, library: ScriptLibrary, extra: tuple[str, ...] = ()
+        self,
+        recognizer: Recognizer,
+        library: ScriptLibrary,
+        extra: tuple[str, ...] = (),
+        second_reading: bool = True,
     ) -> None:
-        """``extra``: sentences the recogniser should also expect (the wake phrase)."""
+        """``extra``: sentences the recogniser should also expect (the wake phrase).
+        ``second_reading=False``: no crisis-only second reading (the benchmark's baseline
+        for it)."""
         self.recognizer = recognizer
         self.library = library
         self._extra = extra
+        self._second_reading = second_reading
         self._scripts: ScriptSet | None = None
         self.refresh()
 
@@ -72,7 +79,8 @@ class Understander:
         scripts = self.library.brain.scripts
         if scripts is not self._scripts:
             self.recognizer.set_phrases(training_sentences(scripts, self._extra))
-            self.recognizer.set_watch_phrases(crisis_sentences(scripts))
+            if self._second_reading:
+                self.recognizer.set_watch_phrases(crisis_sentences(scripts))
             self._scripts = scripts
 
     def understand(self, audio: AudioChunk) -> Understanding:
