@@ -102,6 +102,18 @@ def test_watch_reading_rescues_a_misheard_crisis(
     assert heard.timings["watch_ms"] > 0
 
 
+def test_no_second_reading_for_a_sentence_understood_surely(
+    fresh_understander: Understander, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    understander = fresh_understander
+    audio = speak("is it okay to take a break", "en-us", tmp_path / "m.wav")
+    heard = understander.understand(audio)
+    assert heard.result.intent == "permission" and heard.result.confidence >= 0.95
+    assert "watch_ms" not in heard.timings  # the reply does not wait for it
+    monkeypatch.setattr(understanding, "SURE_ENOUGH", 1.01)
+    assert "watch_ms" in understander.understand(audio).timings
+
+
 def test_watch_reading_needs_the_sound_and_the_first_reading_to_back_it(
     fresh_understander: Understander, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -59,9 +59,9 @@ class Recognizer(ABC):
         """Sentences that must not be missed (the crisis script's), for ``watch``."""
 
     def watch(self) -> Transcript | None:
-        """The last utterance read again as one of the watch phrases, when that reading
-        fits the sound at least as well as the first one did; else None (also for
-        engines that cannot tell)."""
+        """The last utterance read again as one of the watch phrases. Its text is empty
+        when that reading does not fit the sound as well as the first one did (its
+        ``asr_ms`` still counts); None for engines that cannot tell."""
         return None
 
     def spot(self, audio: AudioChunk, phrase: str, sensitivity: float) -> float | None:

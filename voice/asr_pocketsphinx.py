@@ -170,9 +170,10 @@ class PocketSphinxRecognizer(Recognizer):
         fit = self._fit_now()
         self._decoder.set_cmn(adapted)
         self._elapsed = time.perf_counter() - begin
+        reading = dataclasses.replace(self._transcript("pocketsphinx+watch"), watched=True)
         if fit is None or fit < self._fit + WATCH_MARGIN:
-            return None
-        return dataclasses.replace(self._transcript("pocketsphinx+watch"), watched=True)
+            return dataclasses.replace(reading, text="", confidence=0.0)
+        return reading
 
     def _fit_now(self) -> float | None:
         """Log acoustic score per frame of the decoder's last best path (None if empty).
