@@ -300,10 +300,21 @@ def render(figures: Figures) -> str:
         "Scottish voice 39%, flite's voices 89-100% clean), and the domain model cannot recover "
         "words the acoustic model never proposes. Ten best hypotheses instead of one were tried "
         "(2026-12-01, six voices, clean): 80.6% -> 86.1% intents but 3 of 18 chatter lines "
-        "accepted instead of 0, so Hearth keeps the best one.",
-        "- Crisis recall from audio: over every crisis sentence of the dev set it is well short "
-        "of 100%; the misses are words the acoustic model drops ('i want to hurt myself' heard "
-        "as 'i want to myself'). This is the gap that matters most.",
+        "accepted instead of 0, so Hearth keeps the best one. Spoken contractions in the domain "
+        "model ('don't' beside 'do not') were tried too (2026-12-02, two sentences an intent): "
+        "70% against 71% clean, 69% against 71% at 10 dB, so only the crisis model has them.",
+        "- Crisis recall from audio: the acoustic model drops words of a crisis sentence "
+        "('i want to hurt myself' heard as 'i want to myself'). So an utterance not understood "
+        "surely (below 0.95) is read a second time with a model of the crisis sentences alone; "
+        "that reading counts when it fits the sound 0.1 better per frame than the first one "
+        "(both decoded from the same cepstral mean: a second pass over the same audio starts "
+        "better adapted and fits any words better) and shares a fifth of its words with what "
+        "was first heard, and Hearth then answers with the crisis script's `unsure_replies` "
+        "(it may have misheard; here is the line). Measured on the dev crisis sentences and "
+        "240 others, six voices: the two checks trade rescues against false crises (at 10 dB, "
+        "30 rescued and 4 false with both, 38 and 13 with neither). What is left are voices for "
+        "which the acoustic model proposes none of the crisis words (espeak-ng's Scottish "
+        "voice). This is still the gap that matters most.",
         "- False accepts in noise: kitchen noise decodes into the domain's words, and at 5 dB "
         "chatter comes out as something Hearth understands; in the idle loop the wake phrase "
         "guards against it, after a question it does not.",
@@ -319,7 +330,10 @@ def render(figures: Figures) -> str:
         "said, so at its end only the last words, the matcher (2 ms) and espeak-ng (about "
         "10 ms a reply) remain; the baseline column decodes the whole utterance after it "
         "ended, as Hearth did before. The p95 is the open-vocabulary second pass over a "
-        "sentence the domain model made nothing of (a whole decode with the stock model).",
+        "sentence the domain model made nothing of (a whole decode with the stock model), and "
+        "the crisis-only second reading of a sentence not understood surely (a decode with a "
+        "small model, about a third of the domain decode's time; in the run before it was "
+        "skipped for sure sentences it added 180 ms to the median).",
         "- Trailing silence in noise: a frame counts as speech only 4.5 dB above the noise "
         "floor (without that gate, distant babble kept every utterance open until the noise "
         "stopped); the gate also trims the quiet edges of words, so at 10 dB a 0.3 s pause is "
@@ -336,7 +350,8 @@ def render(figures: Figures) -> str:
         "- Memory (measured with /proc VmRSS while loading): Python with numpy, rapidfuzz and "
         "Hearth's modules about 40 MB; the scripts' ~84,000 expanded phrases, their index and "
         "the classifier about 70 MB; PocketSphinx's acoustic model, dictionary and stock "
-        "English model about 130 MB, the domain model about 20 MB. The stock model serves the "
+        "English model about 130 MB, the domain model about 20 MB and the crisis model about 20 MB "
+        "(299 MB against 278 MB without it, 2026-12-02). The stock model serves the "
         "open-vocabulary fallback and the barge-in check; 150 MB would need a pruned "
         "open-vocabulary model and fewer expanded phrases held in memory.",
         "",
