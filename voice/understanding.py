@@ -3,6 +3,8 @@
 The recogniser first decodes with the domain model built from the scripts.
 When that text means nothing to the matcher, the same audio is decoded again
 with the engine's open-vocabulary model, so free speech still gets through.
+A sentence not understood surely is also read once more with a model of the
+crisis sentences alone, so that a crisis is not lost to a misheard word.
 """
 
 from __future__ import annotations
