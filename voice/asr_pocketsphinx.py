@@ -146,7 +146,7 @@ class PocketSphinxRecognizer(Recognizer):
 
     def watch(self) -> Transcript | None:
         """Decode the last utterance again with the watch model; its reading when it fits
-        the sound at least as well (``WATCH_MARGIN``) as the first reading did.
+        the sound ``WATCH_MARGIN`` better than the first reading did, else an empty text.
 
         The domain model knows the crisis sentences too, but among thousands of others;
         a crisis said by an unfamiliar voice loses words there ("i want to myself"). The
@@ -159,7 +159,9 @@ class PocketSphinxRecognizer(Recognizer):
         begin = time.perf_counter()
         # Decoded from the same normalisation as the first reading: a second pass over the
         # same audio starts better adapted to it, and then fits any words better (9 of 240
-        # other sentences became a crisis that way). The next utterance must not notice.
+        # other sentences became a crisis that way). The next utterance starts from the
+        # mean the first reading left; the live mean's history still moves a little (in a
+        # paired check 25 of 126 later readings differed, 104 against 105 understood).
         adapted = self._decoder.get_cmn(False)
         cmn, whole = self._fit_from
         self._decoder.set_cmn(cmn)
@@ -178,8 +180,9 @@ class PocketSphinxRecognizer(Recognizer):
     def _fit_now(self) -> float | None:
         """Log acoustic score per frame of the decoder's last best path (None if empty).
 
-        The bindings hand scores out as probabilities; per frame, so that readings of
-        the same audio with different word boundaries compare."""
+        The bindings hand scores out as probabilities (a segment over about two seconds
+        long underflows to the floor below); per frame, so that readings of the same
+        audio with different word boundaries compare."""
         segments = [s for s in self._decoder.seg() if s.word != "</s>"]
         frames = int(self._decoder.n_frames())
         if not segments or not frames:
