@@ -64,17 +64,13 @@ def training_sentences(scripts: ScriptSet, extra: Iterable[str] = ()) -> list[st
     "hey hearth, i feel so guilty" in one breath, and without "hearth i", "hearth can"...
     in the model the decoder preferred "i honestly" or "because" for the wake words.
     """
-    fillers = {
-        f"{{{name}}}": cycle([w for value in values.values() for w in value.words])
-        for name, values in scripts.lists.items()
-    }
+    fill = _slot_filler(scripts)
     prefixes = list(extra)
     out: list[str] = list(prefixes)
     n = 0
     for sentences in scripts.expansions.values():
         for sentence in sentences:
-            words = [next(fillers[w]) if w in fillers else w for w in sentence.split()]
-            out.append(" ".join(words))
+            out.append(fill(sentence))
             if prefixes and n % 2 == 0:
                 out.append(f"{prefixes[n // 2 % len(prefixes)]} {out[-1]}")
             n += 1
@@ -84,16 +80,24 @@ def training_sentences(scripts: ScriptSet, extra: Iterable[str] = ()) -> list[st
 def crisis_sentences(scripts: ScriptSet) -> list[str]:
     """What a parent in crisis may say, for a model that knows nothing else: the crisis
     script's phrases and terms, each also as it is usually said ("i don't want to...")."""
+    fill = _slot_filler(scripts)
+    out: list[str] = []
+    for sentence in (*scripts.expansions.get(CRISIS_INTENT, ()), *scripts.crisis_terms):
+        said = fill(sentence)
+        spoken = contracted(said)
+        out.extend((said, spoken) if spoken != said else (said,))
+    return out
+
+
+def _slot_filler(scripts: ScriptSet) -> Callable[[str], str]:
+    """Fills a sentence's ``{list}`` placeholders with the list's words, each in turn."""
     fillers = {
         f"{{{name}}}": cycle([w for value in values.values() for w in value.words])
         for name, values in scripts.lists.items()
     }
-    out: list[str] = []
-    for sentence in (*scripts.expansions.get(CRISIS_INTENT, ()), *scripts.crisis_terms):
-        said = " ".join(next(fillers[w]) if w in fillers else w for w in sentence.split())
-        spoken = contracted(said)
-        out.extend((said, spoken) if spoken != said else (said,))
-    return out
+    return lambda sentence: " ".join(
+        next(fillers[w]) if w in fillers else w for w in sentence.split()
+    )
 
 
 def contracted(sentence: str) -> str:
