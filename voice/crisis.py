@@ -41,7 +41,7 @@ class CrisisDetector:
             )
             if anchor is not None:
                 self._by_anchor[anchor].append((term, term.replace(" ", "")))
-        self._anchors = list(self._by_anchor)
+        self._anchors = sorted(self._by_anchor)  # the fuzzy pass reads them in this order
 
     def find(self, normalised: str) -> str | None:
         """The crisis term found in the text, or None."""
@@ -67,7 +67,7 @@ class CrisisDetector:
         # be "contained" in a long term).
         terms = [
             (term, joined)
-            for anchor in sorted(self._anchors[i] for i in np.flatnonzero(close.any(axis=0)))
+            for anchor in (self._anchors[i] for i in np.flatnonzero(close.any(axis=0)))
             for term, joined in self._by_anchor[anchor]
             if len(squashed) >= len(joined)
         ]
