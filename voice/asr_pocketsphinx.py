@@ -141,7 +141,8 @@ class PocketSphinxRecognizer(Recognizer):
             self._decoder.process_raw(b"".join(self._utterance), False, True)
             self._decoder.end_utt()
         self._elapsed += time.perf_counter() - begin
-        self._fit = self._fit_now()
+        if self._watch_ready:  # only a second reading compares with it
+            self._fit = self._fit_now()
         return self._transcript(self.name)
 
     def watch(self) -> Transcript | None:
