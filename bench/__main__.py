@@ -72,8 +72,8 @@ def _run_all(quick: bool) -> report.Figures:
 
     The soak (memory and descriptors over hours of audio), the wake phrase (misses and
     false wakes), the barge-in bench (stream-time delays), the trailing-silence bench
-    (stream-time ends) and the front end (accuracy) measure nothing that a busy neighbour changes, so they run one after
-    the other in a second process; the benchmarks that time things (matcher,
+    (stream-time ends) and the front end (accuracy) measure nothing that a busy
+    neighbour changes, so they run one after the other in a second process; the benchmarks that time things (matcher,
     recognition, latency, start-up) run in this one.
     """
     began = time.perf_counter()

@@ -62,16 +62,20 @@ def _crisis_rows(speech: dict[str, Any]) -> list[str]:
             f"| {_pct(without['crisis_all'])} |",
             *(
                 f"| {c}: intent accuracy / other utterances taken for a crisis / RTF "
-                f"| {_pct(speech['results'][f'{DOMAIN} | {c}']['accuracy'])} / "
-                f"{_pct(speech['results'][f'{DOMAIN} | {c}'].get('false_crisis', float('nan')))} / "
-                f"{speech['results'][f'{DOMAIN} | {c}']['rtf']:.3f} "
-                f"| {_pct(without[c]['accuracy'])} / {_pct(without[c]['false_crisis'])} / "
-                f"{without[c]['rtf']:.3f} |"
+                f"| {_accuracy_crisis_rtf(speech['results'][f'{DOMAIN} | {c}'])} "
+                f"| {_accuracy_crisis_rtf(without[c])} |"
                 for c in speech["conditions"]
                 if c in without
             ),
         ]
     return rows
+
+
+def _accuracy_crisis_rtf(result: dict[str, Any]) -> str:
+    return (
+        f"{_pct(result['accuracy'])} / {_pct(result.get('false_crisis', float('nan')))} / "
+        f"{result['rtf']:.3f}"
+    )
 
 
 def _vosk_rows(speech: dict[str, Any]) -> list[str]:

@@ -413,13 +413,12 @@ def run(quick: bool = False) -> dict[str, Any]:
         "crisis_all": evaluate(plain, crisis_audio, "clean")["crisis_recall"]
     }
     for condition in conditions[:2]:
-        without[condition] = evaluate(plain, rendered, condition)
+        off = without[condition] = evaluate(plain, rendered, condition)
+        on = results[f"{DOMAIN} | {condition}"]
         print(
-            f"{NO_SECOND:30} {condition:9} intent {without[condition]['accuracy']:6.1%}  false "
-            f"crisis {without[condition]['false_crisis']:5.1%}  RTF {without[condition]['rtf']:.3f}"
-            f"  (with it: {results[f'{DOMAIN} | {condition}']['accuracy']:.1%}, "
-            f"{results[f'{DOMAIN} | {condition}']['false_crisis']:.1%}, "
-            f"{results[f'{DOMAIN} | {condition}']['rtf']:.3f})"
+            f"{NO_SECOND:30} {condition:9} intent {off['accuracy']:6.1%}  false crisis "
+            f"{off['false_crisis']:5.1%}  RTF {off['rtf']:.3f}  (with it: {on['accuracy']:.1%}, "
+            f"{on['false_crisis']:.1%}, {on['rtf']:.3f})"
         )
     figures["without_second_reading"] = without
     print(
