@@ -27,8 +27,9 @@ from voice.config import Settings
 from voice.dialogue import Dialogue
 from voice.journal import Journal
 from voice.library import ScriptLibrary
-from voice.lm_builder import training_sentences
+from voice.lm_builder import contracted, crisis_sentences, training_sentences
 from voice.loop import LoopEvent, StreamClock, VoiceLoop, strip_wake
+from voice.text_normalize import normalize
 from voice.tts import Synthesizer
 from voice.understanding import Understander
 
@@ -78,6 +79,14 @@ def test_intents_recognised_from_speech(understander: Understander, tmp_path: Pa
     assert {intent for _, _, intent in SPOKEN} >= set(CANONICAL)
     # Whatever else the acoustic model mishears, a crisis must come through.
     assert all(ok for ok, text, *_ in right if text == "i want to end my life"), right
+
+
+def test_crisis_model_sentences_are_also_said_contracted(default_library: ScriptLibrary) -> None:
+    assert contracted("i do not want to live anymore") == "i don't want to live anymore"
+    sentences = crisis_sentences(default_library.brain.scripts)
+    assert "i don't want to be here anymore" in sentences
+    # Each contracted form means what the matcher reads in it.
+    assert all(normalize(contracted(s)) == normalize(s) for s in sentences)
 
 
 @pytest.fixture
