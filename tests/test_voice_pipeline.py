@@ -149,6 +149,27 @@ def test_open_vocabulary_fallback_for_free_speech(
     assert "fallback_ms" in heard.timings
 
 
+def test_a_script_word_outside_the_stock_model_is_still_heard(
+    understander: Understander, tmp_path: Path
+) -> None:
+    """The decoder's dictionary is cut to the stock model's words; the scripts' own words
+    ("childminder" is in missing_moments.yaml, not in the stock model) are put back."""
+    heard = understander.transcribe(speak("i need a childminder", "en-us", tmp_path / "c.wav"))
+    assert "childminder" in heard.text.split(), heard.text
+
+
+def test_the_dictionary_holds_the_words_a_model_can_say() -> None:
+    """Only the domain recogniser's dictionary is cut; the stock-only one, standing for
+    what a user gets without Hearth, keeps the wheel's whole dictionary."""
+    cut = PocketSphinxRecognizer(["i need a childminder"])
+    whole = PocketSphinxRecognizer(domain=False)
+    # "aaberg" is in the wheel's dictionary but no model can say it.
+    assert whole._decoder.lookup_word("aaberg") is not None
+    assert cut._decoder.lookup_word("aaberg") is None
+    for word in ("the", "tyres", "childminder", "because"):
+        assert cut._decoder.lookup_word(word) is not None, word
+
+
 def test_silence_and_noise_are_not_understood(understander: Understander) -> None:
     noise = AudioChunk.from_float(
         np.random.default_rng(1).normal(0, 0.05, 16000 * 2).astype(np.float32), 16000
