@@ -14,6 +14,7 @@ deterministically from seeds, and rendered speech is cached by sha256 of
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from dataclasses import dataclass
 from functools import cache
@@ -80,7 +81,8 @@ def speak(text: str, voice: Voice | str) -> AudioChunk:
     digest = hashlib.sha256(f"{voice.engine}\n{voice.name}\n{text}".encode()).hexdigest()[:16]
     path = folder / f"{digest}.wav"
     if not path.exists():
-        tmp = path.with_suffix(".tmp.wav")
+        # Named for this process: the bench's second process renders the same lines.
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.wav")
         if voice.engine == "flite":
             command = ["flite", "-voice", voice.name, "-t", text, "-o", str(tmp)]
         else:

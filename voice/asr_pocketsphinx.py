@@ -165,7 +165,7 @@ class PocketSphinxRecognizer(Recognizer):
             lookup = self._decoder.lookup_word
             arpa = build_arpa(sentences, known=lambda w: lookup(w) is not None)
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")  # two Hearths may start at once
             tmp.write_text(arpa, encoding="utf-8")
             tmp.replace(path)
         return path
