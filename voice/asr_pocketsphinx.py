@@ -103,17 +103,21 @@ class PocketSphinxRecognizer(Recognizer):
             ) from None
         model = Path(get_model_path()) / "en-us"
         self._words = model / "cmudict-en-us.dict"
-        stock_lm = model / "en-us.lm.bin"
+        self._stock_lm = model / "en-us.lm.bin"
         # The stock-only recogniser stands for what a user gets without Hearth: the whole
         # dictionary, as shipped.
-        words = _hearing_dictionary(self._words, stock_lm) if domain else self._words
+        words = _hearing_dictionary(self._words, self._stock_lm) if domain else self._words
         config = Config(
-            hmm=str(model / "en-us"), dict=str(words), lm=str(stock_lm), loglevel="FATAL"
+            hmm=str(model / "en-us"),
+            dict=str(words),
+            lm=str(self._stock_lm) if not domain else None,
+            loglevel="FATAL",
         )
         self._decoder = Decoder(config)
-        # The stock model is the decoder's first search; a second search of the same
-        # model cost 44 MB.
-        self._stock = self._decoder.current_search()
+        # With the domain model, the stock one is added once the scripts' words are in the
+        # dictionary (adding words rebuilds every search there is: 0.4 s for the stock one).
+        self._stock: str | None = None if domain else self._decoder.current_search()
+        self._searches = not domain  # whether the decoder has a search words would rebuild
         self._wake: tuple[str, float] | None = None
         self._use_domain = domain
         self._domain_ready = False
@@ -136,7 +140,9 @@ class PocketSphinxRecognizer(Recognizer):
             return
         self._add_words(sentences)
         self._decoder.add_lm_file(DOMAIN, str(self._model_file(DOMAIN, sentences)))
+        self._searches = True
         self._domain_ready = True
+        self._stock_search()
 
     def set_watch_phrases(self, sentences: Sequence[str]) -> None:
         """A model of these sentences only, for ``watch`` (not for the stock-only
@@ -144,6 +150,7 @@ class PocketSphinxRecognizer(Recognizer):
         if sentences and self._use_domain:
             self._add_words(sentences)
             self._decoder.add_lm_file(WATCH, str(self._model_file(WATCH, sentences)))
+            self._searches = True
             self._watch_ready = True
 
     def _add_words(self, sentences: Sequence[str]) -> None:
@@ -154,8 +161,16 @@ class PocketSphinxRecognizer(Recognizer):
         missing = {w for w in missing if lookup(w) is None}
         entries = _entries(self._words, missing) if missing else []
         for i, (word, phones) in enumerate(entries):
-            # Searches are rebuilt for the new words once, with the last one.
-            self._decoder.add_word(word, phones, i == len(entries) - 1)
+            # The searches there are are rebuilt for the new words once, with the last one.
+            self._decoder.add_word(word, phones, self._searches and i == len(entries) - 1)
+
+    def _stock_search(self) -> str:
+        """The stock model's search, added the first time it is needed."""
+        if self._stock is None:
+            self._decoder.add_lm_file("stock", str(self._stock_lm))
+            self._searches = True
+            self._stock = "stock"
+        return self._stock
 
     def _model_file(self, kind: str, sentences: Sequence[str]) -> Path:
         # Keyed by the sentences, so an unchanged set of scripts loads the model built last time.
@@ -173,7 +188,7 @@ class PocketSphinxRecognizer(Recognizer):
     def start(self) -> None:
         """Begin an utterance with the domain model (or the stock one)."""
         self.stop_listening_over()
-        self._decoder.activate_search(DOMAIN if self._domain_ready else self._stock)
+        self._decoder.activate_search(DOMAIN if self._domain_ready else self._stock_search())
         self._utterance = []
         self._elapsed = 0.0
         self._fit = None
@@ -261,7 +276,7 @@ class PocketSphinxRecognizer(Recognizer):
             self._elapsed = 0.0
             return self._transcript("pocketsphinx")
         begin = time.perf_counter()
-        self._decoder.activate_search(self._stock)
+        self._decoder.activate_search(self._stock_search())
         self._decoder.start_utt()
         self._decoder.process_raw(b"".join(self._utterance), False, True)
         self._decoder.end_utt()
@@ -287,6 +302,7 @@ class PocketSphinxRecognizer(Recognizer):
             keyfile.parent.mkdir(parents=True, exist_ok=True)
             keyfile.write_text(f"{' '.join(words)} /{threshold:.0e}/\n", encoding="utf-8")
             self._decoder.add_kws(WAKE, str(keyfile))
+            self._searches = True
             self._wake = (phrase, threshold)
         speech = audio.for_speech()
         self._decoder.activate_search(WAKE)
@@ -326,6 +342,7 @@ class PocketSphinxRecognizer(Recognizer):
         choices = " | ".join(sorted(set(filler) | set(known_targets.values())))
         grammar = f"#JSGF V1.0;\ngrammar over;\npublic <s> = ( {choices} )+ ;\n"
         self._decoder.add_jsgf_string(OVER, grammar)
+        self._searches = True
         self._decoder.activate_search(OVER)
         self._decoder.start_utt()
         self._over = ({f" {v} ": k for k, v in known_targets.items()}, 0.0, -1.0)
