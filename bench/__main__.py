@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import pickle
 import shlex
 import subprocess
@@ -95,7 +96,10 @@ def _run_all(quick: bool) -> report.Figures:
         soak_result, wake, bargein, endpoint, frontend = behind.results()
         speech |= wake
     print(f"  [all: {time.perf_counter() - began:.0f} s]")
-    return report.Figures(matcher, speech, bargein, soak_result, frontend, quick, endpoint)
+    finished = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return report.Figures(
+        matcher, speech, bargein, soak_result, frontend, quick, endpoint, measured=finished
+    )
 
 
 class _Behind:

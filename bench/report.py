@@ -36,6 +36,8 @@ class Figures:
     quick: bool
     endpoint: dict[str, Any] | None = None
     """Trailing-silence figures (runs saved before it was measured have none)."""
+    measured: str = ""
+    """When the run finished (UTC), so that ``--report`` dates the page by its figures."""
 
 
 def _crisis_rows(speech: dict[str, Any]) -> list[str]:
@@ -134,7 +136,7 @@ def render(figures: Figures) -> str:
     """The Markdown page."""
     matcher, speech, barge = figures.matcher, figures.speech, figures.barge
     soak, frontend, quick = figures.soak, figures.frontend, figures.quick
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    now = figures.measured or dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmarks",
         "",
