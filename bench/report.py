@@ -132,6 +132,13 @@ def _endpoint_section(endpoint: dict[str, Any] | None) -> list[str]:
     return [*lines, ""]
 
 
+def _voice_spread(speech: dict[str, Any]) -> str:
+    """The worst and best voice with the domain model, clean."""
+    per_voice = speech["results"][f"{DOMAIN} | clean"]["per_voice"]
+    worst, best = min(per_voice, key=per_voice.get), max(per_voice, key=per_voice.get)
+    return f"{worst} {_pct(per_voice[worst])}, {best} {_pct(per_voice[best])}"
+
+
 def render(figures: Figures) -> str:
     """The Markdown page."""
     matcher, speech, barge = figures.matcher, figures.speech, figures.barge
@@ -302,8 +309,8 @@ def render(figures: Figures) -> str:
         "pickup again') is carried by the opening clause when that clause is a script's phrase; "
         "what is left are sentences whose point is in no phrase at all ('i'm stretched so thin').",
         "- Speech from audio: PocketSphinx's acoustic model, not the domain model, sets the "
-        "ceiling. Accuracy spreads widely across voices (the per-voice plot: espeak-ng's "
-        "Scottish voice 39%, flite's voices 89-100% clean), and the domain model cannot recover "
+        f"ceiling. Accuracy spreads widely across voices (the per-voice plot, clean: "
+        f"{_voice_spread(speech)}), and the domain model cannot recover "
         "words the acoustic model never proposes. Ten best hypotheses instead of one were tried "
         "(2026-12-01, six voices, clean): 80.6% -> 86.1% intents but 3 of 18 chatter lines "
         "accepted instead of 0, so Hearth keeps the best one. Spoken contractions in the domain "
