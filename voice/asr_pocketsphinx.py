@@ -29,7 +29,7 @@ from .lm_builder import build_arpa
 
 log = logging.getLogger(__name__)
 
-DOMAIN, WAKE, OVER, WATCH = "domain", "wake", "over", "watch"
+DOMAIN, STOCK, WAKE, OVER, WATCH = "domain", "stock", "wake", "over", "watch"
 FRAME_S = 0.01
 WATCH_MARGIN = 0.1
 """How much better (log acoustic score per frame) the watch reading must fit the sound
@@ -161,15 +161,15 @@ class PocketSphinxRecognizer(Recognizer):
         missing = {w for w in missing if lookup(w) is None}
         entries = _entries(self._words, missing) if missing else []
         for i, (word, phones) in enumerate(entries):
-            # The searches there are are rebuilt for the new words once, with the last one.
+            # Every search the decoder has is rebuilt for the new words once, with the last.
             self._decoder.add_word(word, phones, self._searches and i == len(entries) - 1)
 
     def _stock_search(self) -> str:
         """The stock model's search, added the first time it is needed."""
         if self._stock is None:
-            self._decoder.add_lm_file("stock", str(self._stock_lm))
+            self._decoder.add_lm_file(STOCK, str(self._stock_lm))
             self._searches = True
-            self._stock = "stock"
+            self._stock = STOCK
         return self._stock
 
     def _model_file(self, kind: str, sentences: Sequence[str]) -> Path:
