@@ -172,6 +172,19 @@ def test_the_dictionary_holds_the_words_a_model_can_say() -> None:
         assert cut._decoder.lookup_word(word) is not None, word
 
 
+def test_a_model_loaded_from_the_cache_brings_its_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scripts' words outside the cut dictionary are kept beside the cached model, so
+    a start from the cache still knows them without reading the wheel's dictionary."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = PocketSphinxRecognizer(["i need a childminder"])
+    loaded = PocketSphinxRecognizer(["i need a childminder"])
+    assert list((tmp_path / "hearth" / "pocketsphinx").glob("domain-*.dict"))
+    for recognizer in (built, loaded):
+        assert recognizer._decoder.lookup_word("childminder") is not None
+
+
 def test_silence_and_noise_are_not_understood(understander: Understander) -> None:
     noise = AudioChunk.from_float(
         np.random.default_rng(1).normal(0, 0.05, 16000 * 2).astype(np.float32), 16000

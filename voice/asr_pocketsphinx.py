@@ -19,7 +19,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from audio.chunk import AudioChunk
@@ -63,31 +63,32 @@ def _hearing_dictionary(words: Path, stock_lm: Path) -> Path:
 
     model = NGramModel(Config(lm=None, loglevel="FATAL"), LogMath(), str(stock_lm))
     never = model.prob(["<no such word>"])  # what an out-of-vocabulary word scores
-    lines = words.read_text(encoding="utf-8").splitlines(keepends=True)
     said: dict[str, bool] = {}
     kept = []
-    for line in lines:
-        word = line.split(" ", 1)[0].split("(", 1)[0]
-        if word not in said:
-            said[word] = model.prob([word]) != never
-        if said[word]:
-            kept.append(line)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text("".join(kept), encoding="utf-8")
-    tmp.replace(path)
+    for base, word, phones in _pronunciations(words):
+        if base not in said:
+            said[base] = model.prob([base]) != never
+        if said[base]:
+            kept.append(f"{word} {phones}\n")
+    _write_cache(path, "".join(kept))
     return path
 
 
-def _entries(words: Path, wanted: set[str]) -> list[tuple[str, str]]:
-    """The dictionary's pronunciations of ``wanted`` (alternates too, as "word(2)")."""
-    found = []
-    with words.open(encoding="utf-8") as lines:
+def _pronunciations(path: Path) -> Iterator[tuple[str, str, str]]:
+    """A dictionary file's entries: base word, word as written ("a(2)"), phones."""
+    with path.open(encoding="utf-8") as lines:
         for line in lines:
             word, _, phones = line.strip().partition(" ")
-            if word.split("(", 1)[0] in wanted:
-                found.append((word, phones.split("#", 1)[0].strip()))
-    return found
+            if word:
+                yield word.split("(", 1)[0], word, phones.split("#", 1)[0].strip()
+
+
+def _write_cache(path: Path, text: str) -> None:
+    """Write a cache file whole (two Hearths may start at once; neither sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 class PocketSphinxRecognizer(Recognizer):
@@ -138,9 +139,7 @@ class PocketSphinxRecognizer(Recognizer):
         """Build (or load from the cache) the domain model for these sentences and use it."""
         if not self._use_domain:
             return
-        self._add_words(sentences)
-        self._decoder.add_lm_file(DOMAIN, str(self._model_file(DOMAIN, sentences)))
-        self._searches = True
+        self._add_model(DOMAIN, sentences)
         self._domain_ready = True
         self._stock_search()
 
@@ -148,18 +147,36 @@ class PocketSphinxRecognizer(Recognizer):
         """A model of these sentences only, for ``watch`` (not for the stock-only
         recogniser: it stands for what a user gets without Hearth's models)."""
         if sentences and self._use_domain:
-            self._add_words(sentences)
-            self._decoder.add_lm_file(WATCH, str(self._model_file(WATCH, sentences)))
-            self._searches = True
+            self._add_model(WATCH, sentences)
             self._watch_ready = True
 
-    def _add_words(self, sentences: Sequence[str]) -> None:
-        """Give the decoder the wheel dictionary's entries for the sentences' words it
-        lacks (the scripts' words outside the stock model: "childminder", "wellies")."""
-        lookup = self._decoder.lookup_word
-        missing = {w for s in sentences for w in s.split()}
-        missing = {w for w in missing if lookup(w) is None}
-        entries = _entries(self._words, missing) if missing else []
+    def _add_model(self, kind: str, sentences: Sequence[str]) -> None:
+        """Add the search ``kind`` of a trigram model of ``sentences``, built once and cached
+        by the sentences (an unchanged set of scripts loads the model built last time).
+
+        The sentences' words that the decoder's dictionary lacks (the scripts' words outside
+        the stock model: "childminder", "wellies") are kept beside the model, so a start
+        from the cache reads those few entries instead of the wheel's whole dictionary."""
+        digest = hashlib.sha256("\n".join(sentences).encode()).hexdigest()[:16]
+        model = _cache_dir() / f"{kind}-{digest}.arpa"
+        extra = model.with_suffix(".dict")
+        if model.exists() and extra.exists():
+            entries = [(word, phones) for _, word, phones in _pronunciations(extra)]
+            self._add_words(entries)
+        else:
+            lookup = self._decoder.lookup_word
+            missing = {w for s in sentences for w in s.split() if lookup(w) is None}
+            entries = [(w, ph) for base, w, ph in _pronunciations(self._words) if base in missing]
+            self._add_words(entries)
+            _write_cache(extra, "".join(f"{word} {phones}\n" for word, phones in entries))
+            _write_cache(model, build_arpa(sentences, known=lambda w: lookup(w) is not None))
+        self._decoder.add_lm_file(kind, str(model))
+        self._searches = True
+
+    def _add_words(self, entries: Sequence[tuple[str, str]]) -> None:
+        """Add the pronunciations the dictionary lacks (a model loaded again after a reload
+        brings words added the first time)."""
+        entries = [(w, phones) for w, phones in entries if self._decoder.lookup_word(w) is None]
         for i, (word, phones) in enumerate(entries):
             # Every search the decoder has is rebuilt for the new words once, with the last.
             self._decoder.add_word(word, phones, self._searches and i == len(entries) - 1)
@@ -171,19 +188,6 @@ class PocketSphinxRecognizer(Recognizer):
             self._searches = True
             self._stock = STOCK
         return self._stock
-
-    def _model_file(self, kind: str, sentences: Sequence[str]) -> Path:
-        # Keyed by the sentences, so an unchanged set of scripts loads the model built last time.
-        digest = hashlib.sha256("\n".join(sentences).encode()).hexdigest()[:16]
-        path = _cache_dir() / f"{kind}-{digest}.arpa"
-        if not path.exists():
-            lookup = self._decoder.lookup_word
-            arpa = build_arpa(sentences, known=lambda w: lookup(w) is not None)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")  # two Hearths may start at once
-            tmp.write_text(arpa, encoding="utf-8")
-            tmp.replace(path)
-        return path
 
     def start(self) -> None:
         """Begin an utterance with the domain model (or the stock one)."""
