@@ -56,7 +56,7 @@ def _crisis_rows(speech: dict[str, Any]) -> list[str]:
         rows += [
             "",
             "The crisis-only second reading (`Recognizer.watch`, see docs/intent-scripts.md), "
-            "against the same domain model without it, same run:",
+            "against the first reading alone of the same decodes:",
             "",
             "| | with it | without it |",
             "|---|---|---|",

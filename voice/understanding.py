@@ -51,6 +51,9 @@ class Understanding:
     timings: dict[str, float] = field(default_factory=dict)
     """Milliseconds per stage: ``asr_ms``, ``match_ms`` (and ``fallback_ms``, ``watch_ms``
     when used)."""
+    first_reading: MatchResult | None = None
+    """What the first reading meant, when the crisis-only second reading replaced it
+    (so that the benchmark measures what the second reading changes, in the same pass)."""
 
     @property
     def second_reading(self) -> bool:
@@ -134,7 +137,7 @@ class Understander:
             ):
                 watched_result = self._match(watched.text, timings)
                 if watched_result.intent == CRISIS_INTENT:
-                    transcript, result = watched, watched_result
+                    return Understanding(watched, watched_result, timings, first_reading=result)
         return Understanding(transcript, result, timings)
 
     def _match(self, text: str, timings: dict[str, float]) -> MatchResult:
