@@ -10,7 +10,7 @@ almost equally, is rejected: a "sorry?" is better than a wrong answer.
 from __future__ import annotations
 
 import math
-import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -168,9 +168,13 @@ class Matcher:
             for word in set(phrase.split()):
                 postings[word].append(index)
         total = max(len(self._phrases), 1)
-        self._exact: dict[str, list[int]] = defaultdict(list)
+        # A phrase's index, or the indices of a phrase several intents share: a list per
+        # phrase cost 6 MB on the defaults' ~84,000 phrases, almost all of them alone.
+        self._exact: dict[str, int | tuple[int, ...]] = {}
         for index, phrase in enumerate(self._phrases):
-            self._exact[phrase].append(index)
+            before = self._exact.setdefault(phrase, index)
+            if before != index:
+                self._exact[phrase] = (*((before,) if isinstance(before, int) else before), index)
         # Words a recogniser's split may be mended into: the indexed phrases' words (slot
         # words appear there as {feeling}, so the lists add theirs) and the crisis terms'.
         known = set(postings)
@@ -197,10 +201,10 @@ class Matcher:
         for phrase, intent in zip(self._phrases, self._intents, strict=True):
             by_intent[intent].append(phrase)
         self._scorer = PhraseScorer(word_weights(by_intent))
-        # Interned so that the ~10 words of each of ~100k phrases share a few thousand
-        # strings (40 MB -> 11 MB on the defaults); pickling the brain keeps the sharing.
-        self._words = [tuple(sys.intern(w) for w in p.split()) for p in self._phrases]
-        self._totals = [self._scorer.total(w) for w in self._words]
+        # Each phrase's words are split again when it is a candidate (some 70 per
+        # sentence, microseconds) rather than kept: kept, they were 10 MB on the defaults.
+        # Their summed weights are kept, packed (a list of floats took four times more).
+        self._totals = array("d", (self._scorer.total(p.split()) for p in self._phrases))
         self._short = [i for i, p in enumerate(self._phrases) if len(p.split()) <= _SHORT]
         self._common_limit = max(500, len(self._phrases) // 5)
         self._short_texts = [self._phrases[i] for i in self._short]
@@ -329,7 +333,9 @@ class Matcher:
         top = touched[np.argpartition(scores[touched], -k)[-k:]] if k < len(touched) else touched
         chosen = [int(i) for i in top]
         exact = self._exact.get(utterance)
-        if exact is not None:
+        if isinstance(exact, int):
+            chosen.append(exact)
+        elif exact is not None:
             chosen.extend(exact)
         if len(utterance.split()) <= _SHORT:
             chosen.extend(self._close_short(utterance))
@@ -349,7 +355,7 @@ class Matcher:
         for index in self._candidates(utterance):
             phrase = self._phrases[index]
             value = self._scorer.score(
-                utterance, said, phrase, self._words[index], (said_total, self._totals[index])
+                utterance, said, phrase, phrase.split(), (said_total, self._totals[index])
             )
             intent = self._intents[index]
             if value > best.get(intent, (-1.0, ""))[0]:
