@@ -368,18 +368,19 @@ def render(figures: Figures) -> str:
         "start-up is loading that cache, PocketSphinx and espeak-ng. The first start after "
         "installing or editing builds those caches (the row above it).",
         "- Memory (measured with /proc VmRSS while loading, 2026-12-02): Python with numpy, "
-        "rapidfuzz and Hearth's modules about 40 MB; the scripts' ~84,000 expanded phrases, "
-        "their index and the classifier about 73 MB; PocketSphinx's acoustic model, dictionary "
-        "and stock English model 78 MB, the domain model 13 MB and the crisis model 10 MB. "
-        "Two changes took 67 MB off (296 MB before): the stock model had been loaded as a "
-        "second search beside the decoder's own (44 MB), and the decoder's dictionary is now "
-        "cut to the words a model can say (72,500 of the wheel's 134,000; every search keeps "
-        "tables sized by it), with the same transcripts. The stock model is most of what is "
-        "left, and it earns its place: without the open-vocabulary fallback it serves, the "
-        "same corpus gave 72.2% against 78.7% clean and 76.9% against 79.6% at 10 dB. 150 MB "
-        "would need a pruned open-vocabulary model (PocketSphinx's bindings crash writing the "
-        "stock model's trigrams out, so it cannot be pruned here) and fewer expanded phrases "
-        "held in memory.",
+        "rapidfuzz and Hearth's modules about 42 MB; the scripts' ~84,000 expanded phrases, "
+        "their index and the classifier 54 MB (73 MB before the matcher stopped keeping each "
+        "phrase's words and a list per exact phrase); PocketSphinx's acoustic model and "
+        "dictionary 12 MB, its stock English model 61 MB, the domain model 13 MB and the "
+        "crisis model 13 MB. Two earlier changes took 67 MB off (296 MB before): the stock "
+        "model had been loaded as a second search beside the decoder's own (44 MB), and the "
+        "decoder's dictionary is cut to the words a model can say (72,500 of the wheel's "
+        "134,000; every search keeps tables sized by it), with the same transcripts. The "
+        "stock model is the largest part left, and it earns its place: without the "
+        "open-vocabulary fallback it serves, the same corpus gave 72.2% against 78.7% clean "
+        "and 76.9% against 79.6% at 10 dB. 150 MB needs a pruned or bigram open-vocabulary "
+        "model (PocketSphinx's bindings crash writing the stock model's trigrams out, so it "
+        "cannot be pruned with them; reading its binary format ourselves is the next step).",
         "",
     ]
     return "\n".join(lines)
