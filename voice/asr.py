@@ -31,8 +31,6 @@ class Transcript:
     """Processing time spent on this utterance."""
     engine: str
     """Which engine and configuration produced it, e.g. ``pocketsphinx+domain``."""
-    watched: bool = False
-    """Whether it is a second reading by :meth:`Recognizer.watch`."""
 
 
 class Recognizer(ABC):

@@ -255,7 +255,7 @@ class PocketSphinxRecognizer(Recognizer):
         fit = self._fit_now()
         self._decoder.set_cmn(adapted)
         self._elapsed = time.perf_counter() - begin
-        reading = dataclasses.replace(self._transcript("pocketsphinx+watch"), watched=True)
+        reading = self._transcript("pocketsphinx+watch")
         if fit is None or fit < self._fit + WATCH_MARGIN:
             return dataclasses.replace(reading, text="", confidence=0.0)
         return reading

@@ -170,11 +170,12 @@ class Matcher:
         total = max(len(self._phrases), 1)
         # A phrase's index, or the indices of a phrase several intents share: a list per
         # phrase cost 6 MB on the defaults' ~84,000 phrases, almost all of them alone.
-        self._exact: dict[str, int | tuple[int, ...]] = {}
+        alike: dict[str, list[int]] = defaultdict(list)
         for index, phrase in enumerate(self._phrases):
-            before = self._exact.setdefault(phrase, index)
-            if before != index:
-                self._exact[phrase] = (*((before,) if isinstance(before, int) else before), index)
+            alike[phrase].append(index)
+        self._exact: dict[str, int | tuple[int, ...]] = {
+            phrase: ids[0] if len(ids) == 1 else tuple(ids) for phrase, ids in alike.items()
+        }
         # Words a recogniser's split may be mended into: the indexed phrases' words (slot
         # words appear there as {feeling}, so the lists add theirs) and the crisis terms'.
         known = set(postings)

@@ -59,7 +59,7 @@ class Understanding:
     def second_reading(self) -> bool:
         """Whether the meaning came from reading the sound again as a crisis sentence (the
         first reading missed it): Hearth is less sure it heard right, and says so."""
-        return self.transcript.watched
+        return self.first_reading is not None
 
     def as_json(self) -> dict[str, Any]:
         """The line ``hearth understand --json`` prints (without ``file``)."""
@@ -74,15 +74,11 @@ class Understander:
         recognizer: Recognizer,
         library: ScriptLibrary,
         extra: tuple[str, ...] = (),
-        second_reading: bool = True,
     ) -> None:
-        """``extra``: sentences the recogniser should also expect (the wake phrase).
-        ``second_reading=False``: no crisis-only second reading (the benchmark's baseline
-        for it)."""
+        """``extra``: sentences the recogniser should also expect (the wake phrase)."""
         self.recognizer = recognizer
         self.library = library
         self._extra = extra
-        self._second_reading = second_reading
         self._scripts: ScriptSet | None = None
         self.refresh()
 
@@ -91,8 +87,7 @@ class Understander:
         scripts = self.library.brain.scripts
         if scripts is not self._scripts:
             self.recognizer.set_phrases(training_sentences(scripts, self._extra))
-            if self._second_reading:
-                self.recognizer.set_watch_phrases(crisis_sentences(scripts))
+            self.recognizer.set_watch_phrases(crisis_sentences(scripts))
             self._scripts = scripts
 
     def understand(self, audio: AudioChunk) -> Understanding:
