@@ -42,14 +42,14 @@ import numpy as np
 
 from audio.chunk import AudioChunk, concat, silence
 from audio.echo import EchoCanceller
-from voice.asr_pocketsphinx import PocketSphinxRecognizer
 from voice.config import Settings
-from voice.dialogue import Dialogue
-from voice.library import ScriptLibrary
-from voice.loop import LoopEvent, StreamClock, VoiceLoop
+from voice.dialogue.engine import Dialogue
+from voice.loop.voice_loop import LoopEvent, StreamClock, VoiceLoop
 from voice.paths import default_intents_dir
-from voice.tts import Synthesizer
-from voice.understanding import Understander
+from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.speech.synthesizer import Synthesizer
+from voice.understanding.library import ScriptLibrary
+from voice.understanding.understander import Understander
 
 from .corpus import kitchen_noise, rms, speak
 

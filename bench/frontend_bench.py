@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from audio.chunk import AudioChunk
-from voice.asr_pocketsphinx import PocketSphinxRecognizer
-from voice.library import ScriptLibrary
 from voice.paths import default_intents_dir
-from voice.understanding import Understander
+from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.understanding.library import ScriptLibrary
+from voice.understanding.understander import Understander
 
 from .corpus import VOICES, in_condition, render
 from .matcher_bench import load_dev_set

@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from voice.matcher import PHRASE_THRESHOLD, Matcher
 from voice.paths import default_intents_dir
-from voice.script_loader import load_scripts
+from voice.scripts.loader import load_scripts
+from voice.understanding.matcher import PHRASE_THRESHOLD, Matcher
 
 DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "dev_text.yaml"
 BLIND_SET = Path(__file__).resolve().parent / "data" / "blind_text.yaml"

@@ -25,18 +25,18 @@ import numpy as np
 
 from audio.chunk import AudioChunk, concat, silence
 from audio.wav import write_wav
-from voice.asr import Recognizer
-from voice.asr_pocketsphinx import PocketSphinxRecognizer
 from voice.config import Settings
-from voice.dialogue import Dialogue
-from voice.engines import make_recognizer
+from voice.dialogue.engine import Dialogue
 from voice.errors import HearthError
-from voice.library import ScriptLibrary
-from voice.loop import LoopEvent, StreamClock, VoiceLoop
-from voice.matcher import MatchResult
+from voice.loop.voice_loop import LoopEvent, StreamClock, VoiceLoop
 from voice.paths import default_intents_dir
-from voice.tts import Synthesizer
-from voice.understanding import Understander
+from voice.recognition.engines import make_recognizer
+from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.recognizer import Recognizer
+from voice.speech.synthesizer import Synthesizer
+from voice.understanding.library import ScriptLibrary
+from voice.understanding.matcher import MatchResult
+from voice.understanding.understander import Understander
 
 from .corpus import (
     CONDITIONS,
@@ -311,7 +311,7 @@ def vosk_cost(rendered: list[Rendered], folder: Path) -> dict[str, float] | None
     model = korean_model()
     if model is None:
         return None
-    from voice.asr_vosk import VoskRecognizer
+    from voice.recognition.vosk_engine import VoskRecognizer
 
     began = time.perf_counter()
     recognizer = VoskRecognizer(model, grammar=False)

@@ -1,15 +1,17 @@
-"""Shared fixtures: small script folders written into tmp_path, the default scripts."""
+"""Shared fixtures: an isolated home, small script folders written into tmp_path, the
+default scripts."""
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from voice.library import ScriptLibrary
 from voice.paths import default_intents_dir
+from voice.understanding.library import ScriptLibrary
 
 FEELINGS = """
 lists:
@@ -118,6 +120,27 @@ SMALL = {
 
 
 WriteScripts = Callable[..., Path]
+
+REPO = Path(__file__).resolve().parents[1]
+TEST_CACHE = REPO / ".cache" / "test-home"
+"""The tests' cache folder: never the real ``~/.cache/hearth``, but kept between runs (the
+language models and the matcher take seconds to build; their keys cover what they depend on)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Point HOME and the XDG folders away from the real home for the whole session, and
+    forget any HEARTH_* setting of the shell: no test reads or writes the user's files."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith("HEARTH_")]:
+            patch.delenv(name)
+        patch.setenv("HOME", str(home))
+        patch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+        patch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+        patch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+        patch.setenv("XDG_CACHE_HOME", str(os.environ.get("HEARTH_TEST_CACHE", TEST_CACHE)))
+        yield home
 
 
 @pytest.fixture

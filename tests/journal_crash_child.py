@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from voice.config import Settings
-from voice.dialogue import Dialogue
-from voice.journal import Journal
-from voice.library import ScriptLibrary
+from voice.dialogue.engine import Dialogue
+from voice.dialogue.journal import Journal
+from voice.understanding.library import ScriptLibrary
 
 FEELINGS = ("guilty", "sad", "tired")
 

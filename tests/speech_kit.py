@@ -7,8 +7,8 @@ from pathlib import Path
 
 from audio.chunk import AudioChunk, concat, silence
 from audio.wav import read_wav
-from voice.asr_pocketsphinx import PocketSphinxRecognizer
-from voice.text_normalize import normalize
+from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.text import normalize
 
 
 def speak(text: str, voice: str, path: Path) -> AudioChunk:

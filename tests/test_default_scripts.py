@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from bench.matcher_bench import evaluate, load_dev_set
-from voice.intent_tests import load_cases, run_cases
-from voice.library import ScriptLibrary
 from voice.paths import default_intents_dir
-from voice.yaml_lines import load_yaml
+from voice.scripts.yaml_lines import load_yaml
+from voice.understanding.intent_tests import load_cases, run_cases
+from voice.understanding.library import ScriptLibrary
 
 CANONICAL = [
     "check_in",

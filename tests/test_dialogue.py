@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from voice.config import Settings
-from voice.dialogue import GENTLE_CLOSE, REPROMPTS, Dialogue
-from voice.journal import Journal
-from voice.library import ScriptLibrary
+from voice.dialogue.engine import GENTLE_CLOSE, REPROMPTS, Dialogue
+from voice.dialogue.journal import Journal
+from voice.understanding.library import ScriptLibrary
 
 
 class FakeClock:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from voice.intent_classifier import IntentClassifier
-from voice.library import ScriptLibrary
-from voice.matcher import Matcher
-from voice.respell import Respeller
-from voice.script_loader import load_scripts
+from voice.scripts.loader import load_scripts
+from voice.understanding.classifier import IntentClassifier
+from voice.understanding.library import ScriptLibrary
+from voice.understanding.matcher import Matcher
+from voice.understanding.respell import Respeller
 
 PHRASES = [
     ("i feel so {feeling}", "name_feeling"),

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from voice import journal as journal_module
+from voice.dialogue import journal as journal_module
+from voice.dialogue.journal import CheckIn, Journal, JournalSummary, summary_sentence
 from voice.errors import HearthError, JournalError
-from voice.journal import CheckIn, Journal, JournalSummary, summary_sentence
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2024, 5, 10, 12, 0, tzinfo=UTC)
@@ -515,7 +515,7 @@ def test_checkins_survive_a_crash_without_close(db: Path) -> None:
         import os, sys
         from datetime import UTC, datetime, timedelta
         from pathlib import Path
-        from voice.journal import CheckIn, Journal
+        from voice.dialogue.journal import CheckIn, Journal
 
         journal = Journal(Path(sys.argv[1]))
         start = datetime(2024, 5, 10, 20, 0, tzinfo=UTC)

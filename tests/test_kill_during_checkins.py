@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from voice.journal import Journal
+from voice.dialogue.journal import Journal
 
 KILLS = 50
 CHILD = Path(__file__).with_name("journal_crash_child.py")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voice.library import ScriptLibrary
+from voice.understanding.library import ScriptLibrary
 
 STORY = """intent: bedtime_story
 phrases:

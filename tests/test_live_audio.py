@@ -23,8 +23,8 @@ from speech_kit import speak, words_heard_back
 
 from audio.chunk import AudioChunk
 from bench.process_stats import hearth_env
-from voice.asr_pocketsphinx import PocketSphinxRecognizer
-from voice.journal import Journal
+from voice.dialogue.journal import Journal
+from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
 
 pytestmark = [
     pytest.mark.slow,

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from voice.library import ScriptLibrary
-from voice.matcher import Matcher
-from voice.phrase_score import PhraseScorer
-from voice.script_loader import load_scripts
-from voice.text_normalize import normalize
+from voice.scripts.loader import load_scripts
+from voice.text import normalize
+from voice.understanding.library import ScriptLibrary
+from voice.understanding.matcher import Matcher
+from voice.understanding.phrase_score import PhraseScorer
 
 
 @pytest.fixture

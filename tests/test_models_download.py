@@ -23,11 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from voice import cli_models, vosk_models
 from voice.__main__ import _common, build_parser
-from voice.asr import RecognizerError
+from voice.cli import models
 from voice.errors import HearthError
-from voice.vosk_models import CatalogueEntry
+from voice.recognition import vosk_models
+from voice.recognition.recognizer import RecognizerError
+from voice.recognition.vosk_models import CatalogueEntry
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = "vosk-model-small-en-us-0.15"
@@ -319,7 +320,7 @@ def hearth(argv: list[str]) -> int:
     """``hearth models ...`` in this process: the real parser and handlers, as main() runs them."""
     parser = argparse.ArgumentParser(prog="hearth")
     sub = parser.add_subparsers(dest="command", required=True)
-    cli_models.add_parser(sub, _common)
+    models.add_parser(sub, _common)
     args = parser.parse_args(argv)
     try:
         code: int = args.handler(args)
@@ -382,7 +383,7 @@ def test_cli_list_and_path_without_a_model(
 
 def test_progress_bar_draws_one_line() -> None:
     out = io.StringIO()
-    bar = cli_models.ProgressBar("en-us", out, width=10)
+    bar = models.ProgressBar("en-us", out, width=10)
     bar(0, 2_000_000)
     bar(2_000_000, 2_000_000)
     bar.close()

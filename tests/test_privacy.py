@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-DEMO = Path(__file__).resolve().parent.parent / "voice" / "demo_audio"
+DEMO = Path(__file__).resolve().parent.parent / "voice" / "cli" / "demo_audio"
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:

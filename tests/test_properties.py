@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from voice.errors import HearthError, ScriptError
-from voice.matcher import Matcher
 from voice.paths import default_intents_dir
-from voice.script_loader import load_scripts
-from voice.templates import parse
-from voice.text_normalize import normalize
+from voice.scripts.loader import load_scripts
+from voice.scripts.templates import parse
+from voice.text import normalize
+from voice.understanding.matcher import Matcher
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

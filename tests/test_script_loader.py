@@ -10,7 +10,7 @@ from conftest import SMALL, WriteScripts
 
 from voice.errors import ScriptError
 from voice.paths import default_intents_dir
-from voice.script_loader import load_scripts
+from voice.scripts.loader import load_scripts
 
 BROKEN = Path(__file__).parent / "data" / "broken_scripts"
 

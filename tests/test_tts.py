@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from audio.chunk import AudioChunk
-from voice import tts
 from voice.errors import HearthError
-from voice.tts import INSTALL_HINT, Synthesizer, TtsError, VoiceSettings
+from voice.speech import synthesizer
+from voice.speech.synthesizer import INSTALL_HINT, Synthesizer, TtsError, VoiceSettings
 
 TEXT = "I'm here. How are you feeling?"
 
@@ -214,7 +214,7 @@ def test_lost_callback_times_out_instead_of_hanging(monkeypatch: pytest.MonkeyPa
 
     synth = Synthesizer(cache_size=0, timeout=0.5)
     synth.synthesize("Warm up.")
-    monkeypatch.setattr(tts, "_reclaim_callback", lambda engine: None)
+    monkeypatch.setattr(synthesizer, "_reclaim_callback", lambda engine: None)
     other = Engine()
     with pytest.raises(TtsError, match="did not finish"):
         synth.synthesize("This never finishes.")
@@ -273,14 +273,14 @@ def test_missing_voice_set_at_runtime_fails_on_synthesis() -> None:
 def test_empty_output_is_retried_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # espeak-ng always writes audio, so the reading side is made to see one empty file;
     # the engine itself still renders both times.
-    real_read = tts._read_wav
+    real_read = synthesizer._read_wav
     reads: list[Path] = []
 
     def first_read_empty(path: Path) -> AudioChunk | None:
         reads.append(path)
         return AudioChunk(22_050, 2, 1, b"") if len(reads) == 1 else real_read(path)
 
-    monkeypatch.setattr(tts, "_read_wav", first_read_empty)
+    monkeypatch.setattr(synthesizer, "_read_wav", first_read_empty)
     chunk = Synthesizer(cache_size=0).synthesize(TEXT)
     assert len(reads) == 2
     assert chunk.frames > 0
@@ -294,7 +294,7 @@ def test_output_missing_twice_raises(monkeypatch: pytest.MonkeyPatch) -> None:
         reads.append(path)
         return None
 
-    monkeypatch.setattr(tts, "_read_wav", always_missing)
+    monkeypatch.setattr(synthesizer, "_read_wav", always_missing)
     with pytest.raises(TtsError, match="wrote no audio"):
         Synthesizer(cache_size=0).synthesize(TEXT)
     assert len(reads) == 2

@@ -20,18 +20,19 @@ from audio.chunk import AudioChunk, concat, silence
 from audio.echo import EchoCanceller
 from audio.wav import read_wav, write_wav
 from bench.process_stats import hearth_env
-from voice import asr_pocketsphinx, understanding
-from voice.asr import Transcript
-from voice.asr_pocketsphinx import PocketSphinxRecognizer
 from voice.config import Settings
-from voice.dialogue import Dialogue
-from voice.journal import Journal
-from voice.library import ScriptLibrary
-from voice.lm_builder import contracted, crisis_sentences, training_sentences
-from voice.loop import LoopEvent, StreamClock, VoiceLoop, strip_wake
-from voice.text_normalize import normalize
-from voice.tts import Synthesizer
-from voice.understanding import Understander
+from voice.dialogue.engine import Dialogue
+from voice.dialogue.journal import Journal
+from voice.loop.voice_loop import LoopEvent, StreamClock, VoiceLoop, strip_wake
+from voice.recognition import pocketsphinx_engine as asr_pocketsphinx
+from voice.recognition.language_model import contracted, crisis_sentences, training_sentences
+from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.recognizer import Transcript
+from voice.speech.synthesizer import Synthesizer
+from voice.text import normalize
+from voice.understanding import understander as understanding
+from voice.understanding.library import ScriptLibrary
+from voice.understanding.understander import Understander
 
 # One sentence per intent that espeak-ng says clearly enough for PocketSphinx.
 SPOKEN = [

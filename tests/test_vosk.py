@@ -20,8 +20,8 @@ import numpy as np
 import pytest
 
 from audio.chunk import AudioChunk, silence
-from voice.asr import Recognizer, RecognizerError
-from voice.asr_vosk import VoskRecognizer, has_static_graph, phrase_list, supported
+from voice.recognition.recognizer import Recognizer, RecognizerError
+from voice.recognition.vosk_engine import VoskRecognizer, has_static_graph, phrase_list, supported
 
 pytestmark = pytest.mark.slow
 
@@ -200,7 +200,7 @@ def test_grammar_off_ignores_phrases(ko_model: Path) -> None:
 def test_no_known_words_means_open_vocabulary(
     ko_model: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="voice.asr_vosk"):
+    with caplog.at_level(logging.WARNING, logger="voice.recognition.vosk_engine"):
         rec = VoskRecognizer(ko_model, ["zzyzx qwrtp"])
     assert rec.name == "vosk"
     assert "vocabulary" in caplog.text
@@ -210,8 +210,8 @@ def test_static_graph_falls_back_to_open_vocabulary(
     ko_model: Path, speak: Speak, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A model with graph/HCLG.fst (none is on a registry) is simulated by the detection only."""
-    monkeypatch.setattr("voice.asr_vosk.has_static_graph", lambda _path: True)
-    with caplog.at_level(logging.WARNING, logger="voice.asr_vosk"):
+    monkeypatch.setattr("voice.recognition.vosk_engine.has_static_graph", lambda _path: True)
+    with caplog.at_level(logging.WARNING, logger="voice.recognition.vosk_engine"):
         rec = VoskRecognizer(ko_model, PHRASES)
     assert "static graph" in caplog.text
     assert rec.name == "vosk"

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audio.chunk import concat, silence
 from audio.wav import read_wav, write_wav
-from voice.demo import AUDIO_DIR, SPOKEN
+from voice.cli.demo import AUDIO_DIR, SPOKEN
 
 
 def main() -> int:

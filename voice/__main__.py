@@ -9,10 +9,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from audio.chunk import AudioError
-
-from . import __version__
-from .engines import ENGINES
-from .errors import HearthError
+from voice import __version__
+from voice.errors import HearthError
+from voice.recognition.engines import ENGINES
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -43,9 +42,9 @@ def _engine(parser: argparse.ArgumentParser) -> None:
 def _config(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .app import settings_from_args
-    from .config import Settings, show, write_config
-    from .paths import config_file
+    from voice.app import settings_from_args
+    from voice.config import Settings, show, write_config
+    from voice.paths import config_file
 
     path = Path(args.config).expanduser() if args.config else config_file()
     if args.action == "init":
@@ -59,7 +58,7 @@ def _config(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, subcommand by subcommand."""
-    from . import chat, cli_intents, cli_journal, cli_models, demo, devices_cli, run, understand
+    from voice.cli import chat, demo, devices, intents, journal, models, run, understand
 
     parser = argparse.ArgumentParser(
         prog="hearth", description="Hearth: an offline voice companion for parents."
@@ -88,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_config)
 
     p = sub.add_parser("devices", help="list microphones and speakers")
-    p.set_defaults(handler=devices_cli.run)
+    p.set_defaults(handler=devices.run)
 
     p = sub.add_parser(
         "demo", help="a spoken check-in from bundled audio through the real pipeline"
@@ -108,9 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(handler=understand.run)
 
-    cli_intents.add_parser(sub, _common)
-    cli_journal.add_parser(sub, _common)
-    cli_models.add_parser(sub, _common)
+    intents.add_parser(sub, _common)
+    journal.add_parser(sub, _common)
+    models.add_parser(sub, _common)
     return parser
 
 

@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import brain_cache, paths
-from .config import Settings, load_settings
-from .dialogue import Dialogue
-from .journal import Journal
-from .library import ScriptLibrary
+from voice import paths
+from voice.config import Settings, load_settings
+from voice.dialogue.engine import Dialogue
+from voice.dialogue.journal import Journal
+from voice.understanding import brain_cache
+from voice.understanding.library import ScriptLibrary
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:

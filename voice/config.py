@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .private_files import write_private_text
+from voice.errors import ConfigError
+from voice.files import write_private_text
 
 DEFAULT_THRESHOLD = 0.78
 """Confidence needed to accept a match (tuned on tests/data/dev_text.yaml)."""

@@ -1,0 +1,190 @@
+"""``hearth run``: the voice loop on the microphone and speaker, or over WAV files."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from audio.chunk import SPEECH_RATE, AudioChunk, AudioError
+from audio.devices import Speaker
+from audio.echo import EchoCanceller
+from audio.reconnect import ReconnectingMicrophone
+from audio.wav import iter_wav, write_wav_chunks
+from voice import app
+from voice.dialogue.engine import Dialogue
+from voice.loop.voice_loop import LoopEvent, StreamClock, VoiceLoop
+from voice.recognition.engines import make_recognizer
+from voice.speech.synthesizer import Synthesizer, VoiceSettings
+from voice.understanding.understander import Understander
+
+
+class Track:
+    """Replies placed on a timeline at the moment they are played, written as one WAV."""
+
+    def __init__(self, clock: StreamClock) -> None:
+        self.clock = clock
+        self._pieces: list[tuple[int, np.ndarray]] = []
+        self._end = 0
+
+    def stop(self) -> None:
+        """Barge-in: cut the reply still playing at the current stream time."""
+        now = int(self.clock.t * SPEECH_RATE)
+        if self._pieces and self._end > now:
+            start, samples = self._pieces[-1]
+            self._pieces[-1] = (start, samples[: max(0, now - start)])
+            self._end = max(now, start)
+
+    def play(self, chunk: AudioChunk) -> None:
+        """Place a reply at the current stream time (after any reply still playing)."""
+        samples = np.frombuffer(chunk.for_speech().audio, dtype="<i2")
+        start = max(int(self.clock.t * SPEECH_RATE), self._end)
+        self._pieces.append((start, samples))
+        self._end = start + len(samples)
+
+    def write(self, path: Path, min_seconds: float) -> None:
+        """Write the track, at least ``min_seconds`` long, a block at a time (hours stay small)."""
+        write_wav_chunks(path, self._blocks(max(self._end, int(min_seconds * SPEECH_RATE))))
+
+    def _blocks(self, total: int, block: int = 60 * SPEECH_RATE) -> Iterator[AudioChunk]:
+        for begin in range(0, max(total, 1), block):
+            end = min(begin + block, total)
+            out = np.zeros(end - begin, dtype="<i2")
+            for start, samples in self._pieces:
+                lo, hi = max(start, begin), min(start + len(samples), end)
+                if lo < hi:
+                    out[lo - begin : hi - begin] = samples[lo - start : hi - start]
+            yield AudioChunk(SPEECH_RATE, 2, 1, out.tobytes())
+
+
+def _printer(event: LoopEvent) -> None:
+    stamp = f"[{event.time:7.2f}s]"
+    if event.kind == "heard":
+        timings = ", ".join(f"{k} {v:.0f}" for k, v in event.timings.items())
+        print(f"{stamp} parent: {event.text}   ({timings} ms)")
+    elif event.kind == "reply":
+        print(f"{stamp} hearth [{event.intent or 'not understood'}]: {event.text}")
+    elif event.kind == "wake":
+        print(f"{stamp} (wake phrase: {event.text!r})")
+    elif event.kind == "barge-in":
+        print(f"{stamp} (interrupted by: {event.text!r})")
+    elif event.kind == "ignored":
+        if event.text:
+            print(f"{stamp} (not for me: {event.text!r})")
+    else:
+        print(f"{stamp} ({event.text})")
+    sys.stdout.flush()
+
+
+def _status(message: str) -> None:
+    """Sound trouble and recovery, for whoever reads the log (stderr)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _play_in_background(speaker: Speaker) -> Callable[[AudioChunk], object]:
+    """Play without blocking, so the microphone keeps listening for "stop"."""
+
+    def play(chunk: AudioChunk) -> None:
+        try:
+            speaker.play(chunk)
+        except AudioError as e:
+            _status(f"Could not play the reply: {e}")
+
+    return lambda chunk: threading.Thread(target=play, args=(chunk,), daemon=True).start()
+
+
+def _echo_canceller(wanted: bool) -> EchoCanceller | None:
+    """Speex's echo canceller when it is wanted and installed; says so when it is missing."""
+    if not wanted:
+        return None
+    if not EchoCanceller.available():
+        _status(
+            "Echo cancellation is off: the speexdsp bindings are not installed (run `make demo`, "
+            "or `sudo apt-get install libspeexdsp-dev swig` then `pip install speexdsp`); "
+            "'stop' may not be heard while Hearth talks."
+        )
+        return None
+    return EchoCanceller()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run until the file ends, or Ctrl-C on the microphone."""
+    settings = app.settings_from_args(args)
+    library = app.open_library(settings)
+    journal = app.open_journal(settings)
+    recognizer = make_recognizer(settings.engine, settings.vosk_model or None)
+    wake = settings.wake or None
+    clock = StreamClock()
+    dialogue = Dialogue(lambda: library.brain, settings, journal, clock=clock)
+    synthesizer = Synthesizer(VoiceSettings(settings.voice, settings.rate, settings.volume))
+    print(f"Hearth is using {recognizer.name}. Wake phrase: {wake or '(none)'}.", file=sys.stderr)
+    echo = _echo_canceller(settings.echo_cancellation)
+
+    def make_loop(play: Callable[[AudioChunk], object], stop: Callable[[], object]) -> VoiceLoop:
+        return VoiceLoop(
+            Understander(recognizer, library, (wake,) if wake else ()),
+            dialogue,
+            synthesizer,
+            play,
+            clock,
+            stop_playback=stop,
+            wake=wake,
+            sensitivity=settings.sensitivity,
+            spot_wake=settings.wake_spotting,
+            trailing_silence_s=settings.trailing_silence_s,
+            echo=echo,
+            on_event=_printer,
+        )
+
+    try:
+        if args.input:
+            track = Track(clock)
+            loop = make_loop(track.play, track.stop)
+            for chunk in iter_wav(Path(args.input), seconds=0.1):
+                loop.feed(chunk)
+                if args.realtime:
+                    time.sleep(chunk.seconds)
+            loop.finish()
+            if args.output:
+                track.write(Path(args.output), clock.t)
+                print(f"Replies written to {args.output}", file=sys.stderr)
+            return 0
+        speaker = Speaker(settings.output_device or None)
+        loop = make_loop(_play_in_background(speaker), speaker.stop)
+        with ReconnectingMicrophone(settings.input_device or None, on_status=_status) as microphone:
+            print("Listening. Say the wake phrase; Ctrl-C to stop.", file=sys.stderr)
+            with contextlib.suppress(KeyboardInterrupt):
+                for chunk in microphone:
+                    loop.feed(chunk)
+        loop.finish()
+        return 0
+    finally:
+        journal.close()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``hearth run``."""
+    parser.add_argument(
+        "--input", metavar="FILE.wav", help="listen to a recording instead of the microphone"
+    )
+    parser.add_argument(
+        "--output", metavar="FILE.wav", help="write Hearth's voice to a file (with --input)"
+    )
+    parser.add_argument("--input-device", help="microphone name or index (see `hearth devices`)")
+    parser.add_argument("--output-device", help="speaker name or index (see `hearth devices`)")
+    # No argparse defaults here: an option not given must leave config.toml's value.
+    parser.add_argument(
+        "--wake", help='wake phrase (default "hey hearth"); "" to listen to everything'
+    )
+    parser.add_argument(
+        "--sensitivity", type=float, help="wake phrase sensitivity, 0..1 (default 0.5)"
+    )
+    parser.add_argument(
+        "--realtime", action="store_true", help="feed a file at the pace it was recorded"
+    )

@@ -1,0 +1,1 @@
+"""The conversation: the dialogue engine, its replies, and the journal."""

@@ -1,0 +1,1 @@
+"""The voice loop: audio in, replies out."""

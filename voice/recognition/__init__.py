@@ -1,0 +1,1 @@
+"""Speech recognition: the engines, and the language models built from the scripts."""

@@ -1,0 +1,1 @@
+"""Intent scripts: the model, the loader and its validation, templates."""

@@ -1,0 +1,1 @@
+"""From text to meaning: normalising, slots, crisis, the matcher and its classifier."""

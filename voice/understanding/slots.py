@@ -1,0 +1,95 @@
+"""Find slot values (a feeling and its synonyms) anywhere in a sentence.
+
+Both the parent's words and the scripts' expanded phrases go through the same
+``canonical`` form, where each slot value is replaced by ``{list}``: so "I'm
+so worn out" and the phrase "i am so {feeling}" line up, whichever synonym the
+parent used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from voice.scripts.model import SlotValue
+
+_FUZZY_MIN_LEN = 6
+_FUZZY_CUTOFF = 88.0
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """A sentence with its slot values found and replaced by placeholders."""
+
+    text: str
+    """The sentence with each value replaced by ``{list}``."""
+    slots: Mapping[str, str]
+    """List name -> the first canonical value found."""
+
+
+class SlotFinder:
+    """Spots the words of every shared list in normalised text."""
+
+    def __init__(self, lists: Mapping[str, Mapping[str, SlotValue]]) -> None:
+        # word tuple -> (list name, canonical value); the longest phrasing wins.
+        self._phrases: dict[tuple[str, ...], tuple[str, str]] = {}
+        for list_name, values in lists.items():
+            for value in values.values():
+                for words in value.words:
+                    self._phrases.setdefault(tuple(words.split()), (list_name, value.value))
+        # First word -> lengths of the phrasings starting with it, longest first: most
+        # words start none, and are passed over with one dictionary look-up.
+        starts: dict[str, set[int]] = {}
+        for key in self._phrases:
+            starts.setdefault(key[0], set()).add(len(key))
+        self._lengths = {word: sorted(sizes, reverse=True) for word, sizes in starts.items()}
+        # Long single words may be misheard by a letter ("exhaused"); short ones never fuzzed.
+        self._single = {
+            k[0]: v for k, v in self._phrases.items() if len(k) == 1 and len(k[0]) >= _FUZZY_MIN_LEN
+        }
+        self._single_words = list(self._single)
+        self._placeholders = {f"{{{name}}}" for name in lists}
+
+    def canonical(self, normalised: str, fuzzy: bool = True) -> Canonical:
+        """Replace every slot value in ``normalised`` by its ``{list}`` placeholder.
+
+        ``fuzzy=False`` for text spelled by a person (the scripts' own phrases), where
+        a near spelling is another word, not a misheard one.
+        """
+        tokens = normalised.split()
+        out: list[str] = []
+        slots: dict[str, str] = {}
+        i = 0
+        while i < len(tokens):
+            found = self._match_at(tokens, i, fuzzy)
+            if found is None:
+                out.append(tokens[i])
+                i += 1
+                continue
+            length, (list_name, value) = found
+            slots.setdefault(list_name, value)
+            placeholder = f"{{{list_name}}}"
+            if not out or out[-1] != placeholder:
+                out.append(placeholder)
+            i += length
+        return Canonical(" ".join(out), slots)
+
+    def _match_at(
+        self, tokens: list[str], i: int, fuzzy: bool
+    ) -> tuple[int, tuple[str, str]] | None:
+        token = tokens[i]
+        for length in self._lengths.get(token, ()):
+            hit = self._phrases.get(tuple(tokens[i : i + length]))
+            if hit is not None:
+                return length, hit
+        if not fuzzy or token in self._placeholders:
+            return None
+        if len(token) >= _FUZZY_MIN_LEN and self._single_words:
+            best = process.extractOne(
+                token, self._single_words, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+            )
+            if best is not None:
+                return 1, self._single[best[0]]
+        return None
