@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from voice.dialogue import journal as journal_module
+from voice.dialogue import journal_store
 from voice.dialogue.journal import CheckIn, Journal, JournalSummary, summary_sentence
 from voice.errors import HearthError, JournalError
 
@@ -116,8 +116,8 @@ def test_existing_file_with_loose_mode_is_made_private(db: Path) -> None:
 def test_wal_mode_and_schema_version_are_on_disk(journal: Journal, db: Path) -> None:
     journal.record(make_checkin(T0))
     assert fresh_rows(db, "PRAGMA journal_mode") == [("wal",)]
-    assert fresh_rows(db, "PRAGMA user_version") == [(journal_module.schema_version(),)]
-    assert journal_module.schema_version() >= 1
+    assert fresh_rows(db, "PRAGMA user_version") == [(journal_store.schema_version(),)]
+    assert journal_store.schema_version() >= 1
 
 
 def test_connection_syncs_fully(journal: Journal) -> None:
@@ -223,7 +223,7 @@ def summary_of(checkins: int, feelings: dict[str, int]) -> JournalSummary:
         (
             9,
             {"lonely": 1, "guilty": 20, "tired": 2, "sad": 3},
-            "This week you named guilt 20 times, sadness three times and tiredness twice.",
+            "This week you named guilt twenty times, sadness three times and tiredness twice.",
         ),
         (1, {"torn": 1}, "This week you named torn once."),  # no noun: the feeling as is
     ],
@@ -468,12 +468,30 @@ def test_migrations_upgrade_an_older_file(db: Path, monkeypatch: pytest.MonkeyPa
     with Journal(db) as journal:
         journal.record(make_checkin(T0))
     extra_step = ("ALTER TABLE checkin ADD COLUMN mood TEXT",)
-    monkeypatch.setattr(journal_module, "_MIGRATIONS", (*journal_module._MIGRATIONS, extra_step))
+    monkeypatch.setattr(journal_store, "_MIGRATIONS", (*journal_store._MIGRATIONS, extra_step))
     with Journal(db) as upgraded:
         assert upgraded.checkins() == [make_checkin(T0)]
-    assert fresh_rows(db, "PRAGMA user_version") == [(2,)]
+    assert fresh_rows(db, "PRAGMA user_version") == [(3,)]
     columns = [row[1] for row in fresh_rows(db, "PRAGMA table_info(checkin)")]
     assert "mood" in columns
+
+
+def test_a_file_from_before_unfinished_checkins_opens_with_them_all_finished(db: Path) -> None:
+    db.parent.mkdir()
+    conn = sqlite3.connect(db)
+    try:
+        for statement in journal_store._MIGRATIONS[0]:  # the schema Hearth wrote as version 1
+            conn.execute(statement)
+        conn.execute("INSERT INTO checkin VALUES (1, ?, ?)", (T0.isoformat(), T0.isoformat()))
+        conn.execute("INSERT INTO checkin_feeling VALUES (1, 0, 'tired')")
+        conn.execute("PRAGMA user_version = 1")
+        conn.commit()
+    finally:
+        conn.close()
+    with Journal(db) as upgraded:
+        [old] = upgraded.checkins()
+    assert old.feelings == ("tired",) and old.finished
+    assert fresh_rows(db, "PRAGMA user_version") == [(journal_store.schema_version(),)]
 
 
 # --- failures while writing ----------------------------------------------------------
