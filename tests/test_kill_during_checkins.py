@@ -110,8 +110,10 @@ def test_kill_9_at_many_points_loses_no_checkin(small_scripts: Path, tmp_path: P
 def test_kill_9_mid_checkin_keeps_the_feeling_named(small_scripts: Path, tmp_path: Path) -> None:
     journal = tmp_path / "journal.db"
     child, lines = _start(
-        [sys.executable, "-m", "voice", "chat", "--intents", str(small_scripts)]
-        + ["--journal", str(journal)]
+        [
+            *(sys.executable, "-m", "voice", "chat"),
+            *("--intents", str(small_scripts), "--journal", str(journal)),
+        ]
     )
     assert child.stdin is not None
     child.stdin.write("i feel so guilty\n")

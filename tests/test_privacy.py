@@ -88,8 +88,10 @@ def test_run_opens_no_listening_socket_and_keeps_no_audio_or_words(tmp_path: Pat
     log = tmp_path / "run.log"
     with log.open("w") as output:
         proc = subprocess.Popen(
-            [sys.executable, "-c", STOPPING_HEARTH, wav.name, out.name, "run", "--wake", ""]
-            + ["--input", str(wav), "--output", str(out)],
+            [
+                *(sys.executable, "-c", STOPPING_HEARTH, wav.name, out.name),
+                *("run", "--wake", "", "--input", str(wav), "--output", str(out)),
+            ],
             env=env_for(tmp_path) | {"PYTHONPATH": str(DEMO.parents[2])},
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -105,7 +107,9 @@ def test_run_opens_no_listening_socket_and_keeps_no_audio_or_words(tmp_path: Pat
             os.kill(proc.pid, signal.SIGCONT)
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     assert proc.returncode == 0, log.read_text()
-    assert stops == 2, f"hearth was looked at {stops} times, not at start and end: {log.read_text()}"
+    assert stops == 2, (
+        f"hearth was looked at {stops} times, not at start and end: {log.read_text()}"
+    )
     assert not listening, f"hearth run listens on the network (socket inodes {listening})"
     assert "BOUND A SOCKET" not in log.read_text()
     assert out.exists() and out.stat().st_size > 1000
