@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from voice.dialogue import journal_store
+from voice.dialogue import journal_schema
 from voice.dialogue.journal import CheckIn, Journal, JournalSummary, summary_sentence
 from voice.errors import HearthError, JournalError
 
@@ -116,8 +116,8 @@ def test_existing_file_with_loose_mode_is_made_private(db: Path) -> None:
 def test_wal_mode_and_schema_version_are_on_disk(journal: Journal, db: Path) -> None:
     journal.record(make_checkin(T0))
     assert fresh_rows(db, "PRAGMA journal_mode") == [("wal",)]
-    assert fresh_rows(db, "PRAGMA user_version") == [(journal_store.schema_version(),)]
-    assert journal_store.schema_version() >= 1
+    assert fresh_rows(db, "PRAGMA user_version") == [(journal_schema.schema_version(),)]
+    assert journal_schema.schema_version() >= 1
 
 
 def test_connection_syncs_fully(journal: Journal) -> None:
@@ -468,7 +468,7 @@ def test_migrations_upgrade_an_older_file(db: Path, monkeypatch: pytest.MonkeyPa
     with Journal(db) as journal:
         journal.record(make_checkin(T0))
     extra_step = ("ALTER TABLE checkin ADD COLUMN mood TEXT",)
-    monkeypatch.setattr(journal_store, "_MIGRATIONS", (*journal_store._MIGRATIONS, extra_step))
+    monkeypatch.setattr(journal_schema, "_MIGRATIONS", (*journal_schema._MIGRATIONS, extra_step))
     with Journal(db) as upgraded:
         assert upgraded.checkins() == [make_checkin(T0)]
     assert fresh_rows(db, "PRAGMA user_version") == [(3,)]
@@ -480,7 +480,7 @@ def test_a_file_from_before_unfinished_checkins_opens_with_them_all_finished(db:
     db.parent.mkdir()
     conn = sqlite3.connect(db)
     try:
-        for statement in journal_store._MIGRATIONS[0]:  # the schema Hearth wrote as version 1
+        for statement in journal_schema._MIGRATIONS[0]:  # the schema Hearth wrote as version 1
             conn.execute(statement)
         conn.execute("INSERT INTO checkin VALUES (1, ?, ?)", (T0.isoformat(), T0.isoformat()))
         conn.execute("INSERT INTO checkin_feeling VALUES (1, 0, 'tired')")
@@ -491,7 +491,7 @@ def test_a_file_from_before_unfinished_checkins_opens_with_them_all_finished(db:
     with Journal(db) as upgraded:
         [old] = upgraded.checkins()
     assert old.feelings == ("tired",) and old.finished
-    assert fresh_rows(db, "PRAGMA user_version") == [(journal_store.schema_version(),)]
+    assert fresh_rows(db, "PRAGMA user_version") == [(journal_schema.schema_version(),)]
 
 
 # --- failures while writing ----------------------------------------------------------

@@ -24,7 +24,8 @@ from types import TracebackType
 from voice.dialogue import journal_store
 from voice.dialogue.checkin import SPEAKERS, CheckIn, to_text, utc
 from voice.dialogue.journal_export import EXPORT_FORMATS, export_text
-from voice.dialogue.journal_store import FOREVER_AFTER, FOREVER_BEFORE, schema_version
+from voice.dialogue.journal_schema import schema_version
+from voice.dialogue.journal_store import FOREVER_AFTER, FOREVER_BEFORE
 from voice.dialogue.summary import JournalSummary, summarise, summary_sentence
 from voice.errors import JournalError
 

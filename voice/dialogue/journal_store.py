@@ -4,7 +4,7 @@ The file is in WAL mode with ``synchronous=FULL`` and every write is one
 transaction, so a crash or power cut never loses a committed check-in. The file
 and its ``-wal``/``-shm`` companions are readable by their owner only (0600).
 The schema version lives in ``PRAGMA user_version`` and older files are
-upgraded step by step on open (see ``_MIGRATIONS``).
+upgraded step by step on open (see ``journal_schema``).
 
 A file that is not a readable SQLite database is never deleted: it is renamed
 to ``<name>.corrupt-<UTC timestamp>`` and a new journal is started.
@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from voice.dialogue.checkin import CheckIn, to_text
+from voice.dialogue.journal_schema import migration, schema_version
 from voice.errors import JournalError
 from voice.files import create_private
 
@@ -31,7 +32,6 @@ __all__ = [
     "open_store",
     "read_rows",
     "reason",
-    "schema_version",
     "write_checkin",
 ]
 
@@ -43,45 +43,6 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file."""
 
 _CHILD_TABLES = ("checkin_intent", "checkin_feeling", "transcript_turn")
-
-# Each entry upgrades the schema from version i to i + 1 (``PRAGMA user_version``),
-# in one transaction. Append new steps; never edit a released one.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE checkin (
-            id INTEGER PRIMARY KEY,
-            started TEXT NOT NULL,  -- UTC, ISO-8601 with microseconds
-            ended TEXT NOT NULL
-        )""",
-        "CREATE INDEX checkin_started ON checkin (started)",
-        """CREATE TABLE checkin_intent (
-            checkin_id INTEGER NOT NULL REFERENCES checkin (id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            intent TEXT NOT NULL,
-            PRIMARY KEY (checkin_id, position)
-        ) WITHOUT ROWID""",
-        """CREATE TABLE checkin_feeling (
-            checkin_id INTEGER NOT NULL REFERENCES checkin (id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            feeling TEXT NOT NULL,
-            PRIMARY KEY (checkin_id, position)
-        ) WITHOUT ROWID""",
-        """CREATE TABLE transcript_turn (
-            checkin_id INTEGER NOT NULL REFERENCES checkin (id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            speaker TEXT NOT NULL CHECK (speaker IN ('parent', 'hearth')),
-            text TEXT NOT NULL,
-            PRIMARY KEY (checkin_id, position)
-        ) WITHOUT ROWID""",
-    ),
-    # A check-in is written as it happens; 0 until its conversation closes.
-    ("ALTER TABLE checkin ADD COLUMN finished INTEGER NOT NULL DEFAULT 1",),
-)
-
-
-def schema_version() -> int:
-    """The schema version this code writes (the number of migration steps)."""
-    return len(_MIGRATIONS)
 
 
 class _DamagedFile(Exception):
@@ -355,7 +316,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             version = _refuse_unknown(conn, path)  # again, now under the write lock
             if version == target:
                 return
-            for statement in _MIGRATIONS[version]:
+            for statement in migration(version):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
 
