@@ -23,7 +23,7 @@ from types import TracebackType
 
 from voice.dialogue import journal_store
 from voice.dialogue.checkin import SPEAKERS, CheckIn, to_text, utc
-from voice.dialogue.journal_export import EXPORT_FORMATS, export_text
+from voice.dialogue.journal_export import EXPORT_FORMATS, check_format, export_text
 from voice.dialogue.journal_schema import schema_version
 from voice.dialogue.journal_store import FOREVER_AFTER, FOREVER_BEFORE
 from voice.dialogue.summary import JournalSummary, summarise, summary_sentence
@@ -171,8 +171,7 @@ class Journal:
 
     def export(self, fmt: str) -> str:
         """The whole journal as ``"csv"`` or ``"json"`` text."""
-        if fmt not in EXPORT_FORMATS:
-            return export_text([], fmt)  # raises, saying which formats are known
+        check_format(fmt)
         return export_text(self._rows_in(None, None), fmt)
 
     def forget(self, before: datetime | None = None) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from voice.dialogue.checkin import CheckIn, to_text
 from voice.errors import JournalError
 
-__all__ = ["EXPORT_FORMATS", "export_text"]
+__all__ = ["EXPORT_FORMATS", "check_format", "export_text"]
 
 EXPORT_FORMATS = ("csv", "json")
 """Formats accepted by ``export_text``."""
@@ -21,10 +21,7 @@ _EXPORT_VERSION = 2
 
 def export_text(rows: Sequence[tuple[int | None, CheckIn]], fmt: str) -> str:
     """``(id, check-in)`` rows as ``"csv"`` or ``"json"`` text; an id is None while held in memory."""
-    if fmt not in EXPORT_FORMATS:
-        raise JournalError(
-            f"Cannot export the journal as {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}."
-        )
+    check_format(fmt)
     if fmt == "json":
         return json.dumps(
             {
@@ -51,6 +48,14 @@ def export_text(rows: Sequence[tuple[int | None, CheckIn]], fmt: str) -> str:
             ]
         )
     return out.getvalue()
+
+
+def check_format(fmt: str) -> None:
+    """JournalError saying which formats are known, unless ``fmt`` is one."""
+    if fmt not in EXPORT_FORMATS:
+        raise JournalError(
+            f"Cannot export the journal as {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}."
+        )
 
 
 def _as_json(row_id: int | None, checkin: CheckIn) -> dict[str, object]:
