@@ -2,7 +2,8 @@
 
 Opens the journal (reporting any notice), then runs check-ins through the real
 dialogue engine and prints ``done N`` once each goodbye reply is back, which
-is when a parent would have heard it: that check-in must be in the journal.
+is when a parent would have heard it: that check-in must be in the journal,
+finished. The one a kill cuts short must be there too, with its feeling.
 """
 
 from __future__ import annotations

@@ -213,3 +213,41 @@ def test_voice_changes_are_reported(write_scripts, clock: FakeClock) -> None:  #
     slower = d.hear("speak slower")
     assert slower.voice_change == "slower"
     assert slower.text == mantra.text  # the last reply again, slower
+
+
+def test_an_open_checkin_is_in_the_journal_as_it_happens(
+    small_scripts: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    path = tmp_path / "journal.db"
+    with Journal(path) as journal:
+        d = make(small_scripts, clock, journal)
+        d.hear("i feel so guilty")
+        with Journal(path) as reader:  # another connection: what is on disk
+            [open_one] = reader.checkins()
+        assert open_one.feelings == ("guilty",) and not open_one.finished
+        clock.t += 5
+        d.hear("i need a mantra")
+        d.hear("bye hearth")
+    with Journal(path) as reader:
+        [closed] = reader.checkins()
+    assert closed.intents == ("name_feeling", "comfort", "goodbye")  # "other" routes to comfort
+    assert closed.feelings == ("guilty",) and closed.finished
+
+
+def test_a_journal_that_cannot_be_written_never_silences_hearth(
+    small_scripts: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    (tmp_path / "data").write_text("a file where the journal's folder should be")
+    journal = Journal.for_device(tmp_path / "data" / "journal.db", keep_transcripts=False)
+    d = make(small_scripts, clock, journal)
+    crisis = d.hear("i want to kill myself")
+    assert crisis.intent == "crisis" and "988" in crisis.text
+    d.close()
+    d.hear("i feel so guilty")
+    bye = d.hear("bye hearth")
+    assert bye.notice is not None and "kept in memory" in bye.notice
+    clock.t += 60
+    summary = d.hear("how have i been feeling this week")
+    assert summary.text == "This week you named guilt once."
+    assert journal.held == 3  # the crisis, the guilt and the question itself
+    journal.close()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from voice.dialogue import journal as journal_module
+from voice.dialogue import journal_schema
 from voice.dialogue.journal import CheckIn, Journal, JournalSummary, summary_sentence
 from voice.errors import HearthError, JournalError
 
@@ -116,8 +116,8 @@ def test_existing_file_with_loose_mode_is_made_private(db: Path) -> None:
 def test_wal_mode_and_schema_version_are_on_disk(journal: Journal, db: Path) -> None:
     journal.record(make_checkin(T0))
     assert fresh_rows(db, "PRAGMA journal_mode") == [("wal",)]
-    assert fresh_rows(db, "PRAGMA user_version") == [(journal_module.schema_version(),)]
-    assert journal_module.schema_version() >= 1
+    assert fresh_rows(db, "PRAGMA user_version") == [(journal_schema.schema_version(),)]
+    assert journal_schema.schema_version() >= 1
 
 
 def test_connection_syncs_fully(journal: Journal) -> None:
@@ -223,7 +223,7 @@ def summary_of(checkins: int, feelings: dict[str, int]) -> JournalSummary:
         (
             9,
             {"lonely": 1, "guilty": 20, "tired": 2, "sad": 3},
-            "This week you named guilt 20 times, sadness three times and tiredness twice.",
+            "This week you named guilt twenty times, sadness three times and tiredness twice.",
         ),
         (1, {"torn": 1}, "This week you named torn once."),  # no noun: the feeling as is
     ],
@@ -468,12 +468,30 @@ def test_migrations_upgrade_an_older_file(db: Path, monkeypatch: pytest.MonkeyPa
     with Journal(db) as journal:
         journal.record(make_checkin(T0))
     extra_step = ("ALTER TABLE checkin ADD COLUMN mood TEXT",)
-    monkeypatch.setattr(journal_module, "_MIGRATIONS", (*journal_module._MIGRATIONS, extra_step))
+    monkeypatch.setattr(journal_schema, "_MIGRATIONS", (*journal_schema._MIGRATIONS, extra_step))
     with Journal(db) as upgraded:
         assert upgraded.checkins() == [make_checkin(T0)]
-    assert fresh_rows(db, "PRAGMA user_version") == [(2,)]
+    assert fresh_rows(db, "PRAGMA user_version") == [(3,)]
     columns = [row[1] for row in fresh_rows(db, "PRAGMA table_info(checkin)")]
     assert "mood" in columns
+
+
+def test_a_file_from_before_unfinished_checkins_opens_with_them_all_finished(db: Path) -> None:
+    db.parent.mkdir()
+    conn = sqlite3.connect(db)
+    try:
+        for statement in journal_schema._MIGRATIONS[0]:  # the schema Hearth wrote as version 1
+            conn.execute(statement)
+        conn.execute("INSERT INTO checkin VALUES (1, ?, ?)", (T0.isoformat(), T0.isoformat()))
+        conn.execute("INSERT INTO checkin_feeling VALUES (1, 0, 'tired')")
+        conn.execute("PRAGMA user_version = 1")
+        conn.commit()
+    finally:
+        conn.close()
+    with Journal(db) as upgraded:
+        [old] = upgraded.checkins()
+    assert old.feelings == ("tired",) and old.finished
+    assert fresh_rows(db, "PRAGMA user_version") == [(journal_schema.schema_version(),)]
 
 
 # --- failures while writing ----------------------------------------------------------
@@ -537,3 +555,114 @@ def test_checkins_survive_a_crash_without_close(db: Path) -> None:
     with Journal(db) as reopened:
         assert reopened.notice is None
         assert [c.feelings for c in reopened.checkins()] == [("tired",)] * 3
+
+
+# --- the device's journal: never silent, nothing lost ----------------------------------
+
+
+@pytest.fixture
+def locked(db: Path) -> Iterator[sqlite3.Connection]:
+    """Another program holding the journal's write lock (a real SQLite lock)."""
+    Journal(db).close()
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        yield other
+    finally:
+        other.close()
+
+
+def test_for_device_keeps_checkins_in_memory_until_the_folder_can_be_made(
+    tmp_path: Path,
+) -> None:
+    blocker = tmp_path / "hearth"
+    blocker.write_text("a file where the journal's folder should be")
+    path = blocker / "journal.db"
+    journal = Journal.for_device(path, keep_transcripts=False)
+    assert journal.notice is not None
+    assert "part of that path is a file" in journal.notice and "in memory" in journal.notice
+    journal.record(make_checkin(T0, ("guilty",)))
+    assert journal.held == 1
+    assert [c.feelings for c in journal.checkins()] == [("guilty",)]
+    assert journal.summary(days=7, now=T0 + timedelta(hours=1)).feelings == {"guilty": 1}
+
+    blocker.unlink()  # the parent fixes it; the next check-in brings the held one along
+    journal.record(make_checkin(T0 + timedelta(hours=1), ("tired",)))
+    assert journal.held == 0 and journal.notice is None
+    journal.close()
+    assert fresh_rows(path, "SELECT feeling FROM checkin_feeling ORDER BY checkin_id") == [
+        ("guilty",),
+        ("tired",),
+    ]
+
+
+def test_for_device_waits_out_a_lock_and_writes_at_close(
+    db: Path, locked: sqlite3.Connection
+) -> None:
+    journal = Journal.for_device(db, keep_transcripts=False)
+    assert journal.notice is not None and "in use by another program" in journal.notice
+    entry = journal.record(make_checkin(T0, ("sad",)))
+    assert journal.held == 1
+    locked.execute("ROLLBACK")
+    journal.close()
+    assert fresh_rows(db, "SELECT feeling FROM checkin_feeling") == [("sad",)]
+    assert entry >= 1
+
+
+def test_for_device_holds_a_checkin_the_full_disk_refused(db: Path) -> None:
+    journal = Journal.for_device(db, keep_transcripts=True)
+    assert journal.notice is None
+    journal.record(make_checkin(T0))
+    conn = journal._conn
+    assert conn is not None
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")  # a real SQLITE_FULL on this connection
+    big = make_checkin(T0 + timedelta(days=1), transcript=(("parent", "long " * 5000),))
+    journal.record(big)
+    assert journal.held == 1
+    assert journal.notice is not None and "the disk is full" in journal.notice
+    assert journal.checkins() == [make_checkin(T0), big]
+    journal.close()  # a fresh connection has room again
+    with Journal(db, keep_transcripts=True) as reopened:
+        assert reopened.checkins() == [make_checkin(T0), big]
+
+
+def test_for_device_writes_the_latest_state_of_a_held_checkin_once(
+    db: Path, locked: sqlite3.Connection
+) -> None:
+    journal = Journal.for_device(db, keep_transcripts=False)
+    opened = CheckIn(T0, T0, ("check_in",), (), finished=False)
+    entry = journal.record(opened)
+    grown = CheckIn(T0, T0 + timedelta(minutes=1), ("check_in", "name_feeling"), ("guilty",))
+    assert journal.record(grown, entry) == entry
+    assert journal.checkins() == [grown]
+    locked.execute("ROLLBACK")
+    journal.close()
+    with Journal(db) as reopened:
+        assert reopened.checkins() == [grown]
+
+
+def test_for_device_says_when_nothing_can_be_read(tmp_path: Path) -> None:
+    (tmp_path / "hearth").write_text("not a folder")
+    journal = Journal.for_device(tmp_path / "hearth" / "journal.db", keep_transcripts=False)
+    with pytest.raises(JournalError, match="part of that path is a file"):
+        journal.summary(days=7, now=T0)
+    with pytest.raises(JournalError, match="could not be cleared"):
+        journal.forget()
+    journal.close()
+
+
+def test_unfinished_checkins_are_kept_exported_and_written_again_as_they_grow(
+    db: Path,
+) -> None:
+    with Journal(db) as journal:
+        entry = journal.record(CheckIn(T0, T0, ("name_feeling",), ("guilty",), finished=False))
+        assert journal.checkins()[0].finished is False
+        assert json.loads(journal.export("json"))["checkins"][0]["finished"] is False
+        [row] = list(csv.DictReader(io.StringIO(journal.export("csv"))))
+        assert row["finished"] == "no" and row["feelings"] == "guilty"
+        assert journal.summary(days=1, now=T0 + timedelta(hours=1)).feelings == {"guilty": 1}
+        done = CheckIn(T0, T0 + timedelta(minutes=2), ("name_feeling", "goodbye"), ("guilty",))
+        journal.record(done, entry)
+    with Journal(db) as reopened:
+        assert reopened.checkins() == [done]

@@ -4,11 +4,11 @@ that the parent did not ask to keep."""
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -58,44 +58,63 @@ def socket_inodes(pid: int) -> set[str]:
     return inodes
 
 
+# Runs ``hearth`` and stops it (SIGSTOP) when it opens the input WAV (everything is set
+# up: scripts, journal, recogniser, synthesiser) and when it starts writing the output
+# (the whole input has been heard and answered), so those two moments are always
+# looked at, however fast or slow the machine is; Python code binding a socket at any
+# moment says so in the log.
+STOPPING_HEARTH = """
+import os, runpy, signal, sys
+
+def stop_at(event, args):
+    if event == "socket.bind":
+        print("BOUND A SOCKET", args[1], file=sys.stderr, flush=True)
+    if event == "open" and isinstance(args[0], str):
+        name = os.path.basename(args[0])
+        if name == input_name or name.startswith("." + output_name + "."):
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+input_name, output_name = sys.argv[1:3]
+sys.argv = ["hearth", *sys.argv[3:]]
+sys.addaudithook(stop_at)
+runpy.run_module("voice", run_name="__main__", alter_sys=True)
+"""
+
+
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc")
 def test_run_opens_no_listening_socket_and_keeps_no_audio_or_words(tmp_path: Path) -> None:
     out = tmp_path / "reply.wav"
-    env = env_for(tmp_path)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "voice",
-            "run",
-            "--wake",
-            "",
-            "--input",
-            str(DEMO / "01_guilty.wav"),
-            "--output",
-            str(out),
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    listening: set[str] = set()
-    samples = 0
-    while proc.poll() is None:
-        try:
+    wav = DEMO / "01_guilty.wav"
+    log = tmp_path / "run.log"
+    with log.open("w") as output:
+        proc = subprocess.Popen(
+            [
+                *(sys.executable, "-c", STOPPING_HEARTH, wav.name, out.name),
+                *("run", "--wake", "", "--input", str(wav), "--output", str(out)),
+            ],
+            env=env_for(tmp_path) | {"PYTHONPATH": str(DEMO.parents[2])},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        listening: set[str] = set()
+        stops = 0
+        while True:
+            _, status = os.waitpid(proc.pid, os.WUNTRACED)
+            if not os.WIFSTOPPED(status):
+                break
+            stops += 1
             listening |= socket_inodes(proc.pid) & listening_inodes()
-            samples += 1
-        except FileNotFoundError:
-            break  # the process ended between poll() and the scan
-        time.sleep(0.05)
-    stdout, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 0, stdout + stderr
-    assert samples > 10, "the run ended before its sockets could be looked at"
+            os.kill(proc.pid, signal.SIGCONT)
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    assert proc.returncode == 0, log.read_text()
+    assert stops == 2, (
+        f"hearth was looked at {stops} times, not at start and end: {log.read_text()}"
+    )
     assert not listening, f"hearth run listens on the network (socket inodes {listening})"
+    assert "BOUND A SOCKET" not in log.read_text()
     assert out.exists() and out.stat().st_size > 1000
 
-    written = sorted(p for p in tmp_path.rglob("*") if p.is_file() and p != out)
+    written = sorted(p for p in tmp_path.rglob("*") if p.is_file() and p not in (out, log))
     names = {p.name for p in written}
     assert names <= {"journal.db", "journal.db-wal", "journal.db-shm"}, written
     assert not [p for p in tmp_path.rglob("*.wav") if p != out]

@@ -3,8 +3,10 @@
 One conversation at a time. It remembers the question Hearth asked and routes
 the answer (yes / no / a feeling / an intent / anything) to the next step;
 ``stop``, ``repeat``, ``help`` and ``goodbye`` work at any point, and ``crisis``
-always comes first. When a conversation ends (goodbye, stop, silence, or not
-understood twice) it is written to the journal as one check-in.
+always comes first. The conversation is written to the journal as one check-in
+after every sentence heard, marked unfinished, so a kill or power cut loses
+nothing; when it ends (goodbye, stop, silence, or not understood twice) it is
+marked finished.
 
 Time and randomness are injected so tests are deterministic.
 """
@@ -77,6 +79,8 @@ class _Conversation:
     misunderstood: int = 0
     last_reply: str = ""
     last_heard: float = 0.0
+    entry: int | None = None
+    """The check-in's entry in the journal, once written."""
 
 
 class Dialogue:
@@ -119,7 +123,14 @@ class Dialogue:
 
         ``unsure``: the recogniser found this meaning only on a second reading of the
         sound; scripts with ``unsure_replies`` then say that Hearth may have misheard.
+        What was heard is in the journal before the reply is returned.
         """
+        reply = self._answer(text, unsure)
+        if self._conv is not None:
+            self._save(self._conv, finished=False)
+        return reply
+
+    def _answer(self, text: str, unsure: bool) -> Reply:
         brain = self._brain()
         conv = self._conv
         if conv is None:
@@ -290,7 +301,11 @@ class Dialogue:
 
     def _finish(self) -> str | None:
         conv, self._conv = self._conv, None
-        if conv is None or not conv.intents or self.journal is None:
+        return None if conv is None else self._save(conv, finished=True)
+
+    def _save(self, conv: _Conversation, *, finished: bool) -> str | None:
+        """Write the conversation so far to the journal; a notice if it is not on disk."""
+        if not conv.intents or self.journal is None:
             return None
         checkin = CheckIn(
             started=conv.started,
@@ -298,10 +313,13 @@ class Dialogue:
             intents=tuple(conv.intents),
             feelings=tuple(conv.feelings),
             transcript=tuple(conv.transcript) if self.settings.keep_transcripts else (),
+            finished=finished,
         )
         try:
-            self.journal.record(checkin)
+            conv.entry = self.journal.record(checkin, conv.entry)
         except JournalError as err:
             log.error("%s", err)
             return f"I couldn't save this check-in to your journal: {err}"
+        if finished and self.journal.held:
+            return f"This check-in is kept in memory for now. {self.journal.notice}"
         return None
