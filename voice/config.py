@@ -260,6 +260,7 @@ def load_settings(path: Path) -> LoadedSettings:
             values[key] = check_setting(key, value)
         except ConfigError as err:
             problems.append(ConfigProblem(path, line, f"{err}; {_instead(key)}"))
+    problems.sort(key=lambda p: p.line)
     return LoadedSettings(dataclasses.replace(DEFAULTS, **values), tuple(problems))
 
 
@@ -277,10 +278,11 @@ def _read_line_by_line(
         try:
             parsed = tomllib.loads(line)
         except tomllib.TOMLDecodeError as err:
-            why = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err)).lower()
+            why = re.sub(r"\s*\(at [^)]*\)", "", str(err)).lower()
+            name = f"{key.group(1)}: " if key else ""
             what = _instead(key.group(1)) if key else "this line is ignored"
             problems.append(
-                ConfigProblem(path, number, f"not a valid setting line ({why}); {what}")
+                ConfigProblem(path, number, f"{name}this line is not valid TOML ({why}); {what}")
             )
             continue
         for name, value in parsed.items():
