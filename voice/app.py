@@ -169,9 +169,9 @@ def assemble(
     if settings.intents and not Path(settings.intents).expanduser().is_dir():
         notices.append(
             f"the intents folder {settings.intents} in the config file does not exist; "
-            "using only the default scripts"
+            "using only the scripts that come with Hearth"
         )
-        spoken.append(SCRIPTS_SPOKEN)
+        spoken.append(SETTINGS_SPOKEN)
     library = open_library(settings)
     if library.notice:
         notices.append(library.notice)

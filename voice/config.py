@@ -168,14 +168,11 @@ def _writable(value: object) -> bool:
     return isinstance(value, str | int | float | bool)
 
 
-def settings_from_dict(data: Mapping[str, object]) -> Settings:
-    """Settings from a mapping (a form, the command line); raises ConfigError at the first bad one."""
-    values = {name: check_setting(name, value) for name, value in data.items()}
-    return dataclasses.replace(DEFAULTS, **values)
-
-
 def with_overrides(settings: Settings, overrides: Mapping[str, object]) -> Settings:
-    """``settings`` with ``overrides`` checked and applied; raises ConfigError."""
+    """``settings`` with ``overrides`` (a form, the command line) checked and applied.
+
+    Raises ConfigError at the first value that is not allowed.
+    """
     values = {name: check_setting(name, value) for name, value in overrides.items()}
     return dataclasses.replace(settings, **values)
 

@@ -22,6 +22,7 @@ from voice import app
 from voice.errors import UsageError
 from voice.loop.voice_loop import LoopEvent, StreamClock, VoiceLoop
 from voice.recognition.engines import describe
+from voice.recognition.recognizer import Recognizer
 from voice.understanding.understander import Understander
 
 
@@ -114,17 +115,14 @@ def _echo_canceller(wanted: bool) -> EchoCanceller | None:
 
 
 def _output_for(args: argparse.Namespace) -> Path | None:
-    """Where the replies to ``--input`` go, checked before any talk is run; raises UsageError."""
+    """``--output``, checked before any talk is run (None when not given); raises UsageError."""
     if args.output and not args.input:
         raise UsageError(
             "--output needs --input: Hearth writes its replies to a recording it listens to. "
             "Without --input it listens to the microphone and speaks aloud."
         )
-    if not args.input:
-        return None
     if not args.output:
-        folder = Path(tempfile.mkdtemp(prefix="hearth-replies-"))
-        return folder / f"{Path(args.input).stem}-replies.wav"
+        return None
     output = Path(args.output).expanduser()
     if output.is_dir():
         raise UsageError(
@@ -137,10 +135,22 @@ def _output_for(args: argparse.Namespace) -> Path | None:
     return output
 
 
+def _announce(hearth: app.Hearth, recognizer: Recognizer, output: Path | None) -> None:
+    """Start-up lines on stderr: what went wrong, what listens, where the replies go."""
+    app.print_notices(hearth)
+    wake = hearth.settings.wake or "(none)"
+    print(f"Hearth is using {describe(recognizer)}. Wake phrase: {wake}.", file=sys.stderr)
+    if output is not None:
+        print(f"Hearth's replies will be written to {output}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run until the file ends, or Ctrl-C on the microphone."""
     output = _output_for(args)
     pieces = iter_wav(Path(args.input), seconds=0.1) if args.input else None
+    if pieces is not None and output is None:
+        # Replies a parent cannot hear are still kept, where the start-up lines say.
+        output = Path(tempfile.mkdtemp(prefix="hearth-replies-")) / f"{Path(args.input).stem}.wav"
     clock = StreamClock()
     loaded = app.read_settings(args)
     hearth = app.assemble(
@@ -149,13 +159,8 @@ def run(args: argparse.Namespace) -> int:
     settings, library, dialogue = hearth.settings, hearth.library, hearth.dialogue
     recognizer, synthesizer = hearth.recognizer, hearth.synthesizer
     assert recognizer is not None and synthesizer is not None  # listen=True, speak=True
-    app.print_notices(hearth)
+    _announce(hearth, recognizer, output)
     wake = settings.wake or None
-    print(
-        f"Hearth is using {describe(recognizer)}. Wake phrase: {wake or '(none)'}.", file=sys.stderr
-    )
-    if output is not None:
-        print(f"Hearth's replies will be written to {output}", file=sys.stderr)
     echo = _echo_canceller(settings.echo_cancellation)
 
     def make_loop(play: Callable[[AudioChunk], object], stop: Callable[[], object]) -> VoiceLoop:
