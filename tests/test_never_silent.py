@@ -87,6 +87,7 @@ def test_a_journal_that_cannot_be_opened_does_not_stop_chat(tmp_path: Path) -> N
     assert "hearth> " in run.stdout
 
 
+@pytest.mark.slow  # each edit rebuilds the matcher
 def test_chat_picks_up_an_edited_script_without_restarting(tmp_path: Path) -> None:
     mine = tmp_path / "intents"
     mine.mkdir()
