@@ -139,9 +139,9 @@ def test_a_syntax_error_keeps_every_valid_line(tmp_path: Path) -> None:
 
 
 def test_a_key_set_twice_is_reported(tmp_path: Path) -> None:
-    settings, problems = _problems(tmp_path, "volume = 0.5\nvolume = 0.6\n")
-    assert settings.volume == 0.6
-    assert problems == ["2: volume is set again (first on line 1); using this line"]
+    settings, problems = _problems(tmp_path, "volume = 0.5\nvolume = 5\n")
+    assert settings.volume == 0.5
+    assert problems == ["2: volume is set again (first on line 1); this line is ignored"]
 
 
 def test_an_unreadable_config_gives_the_defaults_and_says_so(tmp_path: Path) -> None:

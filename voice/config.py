@@ -288,9 +288,10 @@ def _read_line_by_line(
                     ConfigProblem(
                         path,
                         number,
-                        f"{name} is set again (first on line {seen[name]}); using this line",
+                        f"{name} is set again (first on line {seen[name]}); this line is ignored",
                     )
                 )
+                continue
             seen[name] = number
             entries.append((number, name, value))
     return entries, problems
