@@ -26,6 +26,7 @@ from platformdirs import user_cache_path
 
 from audio.chunk import AudioChunk, concat, silence
 from audio.wav import read_wav
+from tools import espeak
 
 from .matcher_bench import DEV_SET, DevItem, load_dev_set
 
@@ -85,9 +86,9 @@ def speak(text: str, voice: Voice | str) -> AudioChunk:
         tmp = path.with_suffix(f".{os.getpid()}.tmp.wav")
         if voice.engine == "flite":
             command = ["flite", "-voice", voice.name, "-t", text, "-o", str(tmp)]
+            subprocess.run(command, check=True, capture_output=True)
         else:
-            command = ["espeak-ng", "-v", voice.name, "-s", "150", "-w", str(tmp), text]
-        subprocess.run(command, check=True, capture_output=True)
+            espeak.render(text, tmp, voice.name, espeak.PACE)
         tmp.replace(path)
     return read_wav(path).for_speech()
 

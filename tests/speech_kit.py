@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from audio.chunk import AudioChunk, concat, silence
-from audio.wav import read_wav
+from tools.espeak import spoken
 from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
 from voice.text import normalize
 
 
 def speak(text: str, voice: str, path: Path) -> AudioChunk:
     """espeak-ng speech, padded with silence as a microphone would hear it."""
-    subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True, timeout=60
-    )
-    return concat([silence(0.4), read_wav(path).for_speech(), silence(0.6)])
+    return spoken(text, voice, path)
 
 
 def words_heard_back(

@@ -5,15 +5,14 @@ Run: .venv/bin/python tools/make_demo_audio.py   (needs the Debian package espea
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audio.chunk import concat, silence
-from audio.wav import read_wav, write_wav
+from audio.wav import write_wav
+from tools.espeak import spoken
 from voice.cli.demo import AUDIO_DIR, SPOKEN
 
 
@@ -22,12 +21,7 @@ def main() -> int:
     AUDIO_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for name, voice, text in SPOKEN:
-            raw = Path(tmp) / f"{name}.wav"
-            subprocess.run(
-                ["espeak-ng", "-v", voice, "-s", "150", "-w", str(raw), text], check=True
-            )
-            speech = read_wav(raw).for_speech()
-            write_wav(AUDIO_DIR / f"{name}.wav", concat([silence(0.4), speech, silence(0.6)]))
+            write_wav(AUDIO_DIR / f"{name}.wav", spoken(text, voice, Path(tmp) / f"{name}.wav"))
             print(f"{name}.wav  [{voice}]  {text}")
     return 0
 

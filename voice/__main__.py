@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from audio.chunk import AudioError
 from voice import __version__
-from voice.errors import HearthError
+from voice.errors import HearthError, UsageError
 from voice.recognition.engines import ENGINES
 
 Handler = Callable[[argparse.Namespace], int]
@@ -42,7 +42,7 @@ def _engine(parser: argparse.ArgumentParser) -> None:
 def _config(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from voice.app import settings_from_args
+    from voice.app import read_settings
     from voice.config import Settings, show, write_config
     from voice.paths import config_file
 
@@ -51,9 +51,12 @@ def _config(args: argparse.Namespace) -> int:
         write_config(path, Settings(), force=args.force)
         print(f"Wrote {path} (readable by you only). Edit it, then `hearth config show`.")
         return 0
+    loaded = read_settings(args)
     print(f"# {path}")
-    print(show(settings_from_args(args)))
-    return 0
+    for problem in loaded.problems:
+        print(f"# problem: {problem}")
+    print(show(loaded.settings))
+    return 1 if loaded.problems else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,8 +127,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
+    except UsageError as err:
+        print(f"hearth: {err}", file=sys.stderr)
+        return 2
     except (HearthError, AudioError) as err:
         print(f"hearth: {err}", file=sys.stderr)
+        return 1
+    except PermissionError as err:
+        # A file or folder Hearth was pointed at but may not read: a message, not a traceback.
+        print(
+            f"hearth: {err.filename or 'a file'}: permission denied; "
+            "check who owns it (ls -l) or point Hearth at another one",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130

@@ -1,19 +1,32 @@
-"""Hearth's settings: defaults, overridden by ``config.toml``, overridden by the command line."""
+"""Hearth's settings: defaults, overridden by ``config.toml``, overridden by the command line.
+
+Every value passes one check (:func:`check_setting`), whether it comes from the
+file, the command line or a settings page. A broken file never stops Hearth:
+:func:`load_settings` keeps every line it can use and reports the others, each
+with its line and the default used instead.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from voice.errors import ConfigError
-from voice.files import write_private_text
+from voice.files import atomic_write
 
 DEFAULT_THRESHOLD = 0.78
 """Confidence needed to accept a match (tuned on tests/data/dev_text.yaml)."""
+
+ENGINE_CHOICES = ("auto", "vosk", "pocketsphinx", "pocketsphinx-stock")
+"""The speech engines a config file may name."""
 
 
 @dataclass(frozen=True)
@@ -61,33 +74,112 @@ class Settings:
     """Speaking volume, 0..1."""
 
 
-def load_settings(path: Path) -> Settings:
-    """Read ``config.toml``; a missing file gives the defaults."""
-    if not path.exists():
-        return Settings()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: {err}; fix the TOML syntax or delete the file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: cannot read the config file ({err})") from None
-    return settings_from_dict(data, str(path))
+@dataclass(frozen=True)
+class _Range:
+    """The numbers a setting accepts; open ends exclude the bound itself."""
+
+    low: float
+    high: float
+    open_low: bool = False
+    open_high: bool = False
+    unit: str = ""
+
+    def holds(self, value: float) -> bool:
+        above = value > self.low if self.open_low else value >= self.low
+        below = value < self.high if self.open_high else value <= self.high
+        return above and below
+
+    def __str__(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        if self.open_low and self.open_high:
+            return f"more than {self.low:g} and less than {self.high:g}{unit}"
+        if self.open_low:
+            return f"more than {self.low:g} and at most {self.high:g}{unit}"
+        return f"between {self.low:g} and {self.high:g}{unit}"
+
+
+_RANGES = {
+    "answer_timeout_s": _Range(0, 120, open_low=True, unit="seconds"),
+    "match_threshold": _Range(0, 1, open_low=True, open_high=True),
+    "sensitivity": _Range(0, 1),
+    "trailing_silence_s": _Range(0.1, 5, unit="seconds"),
+    "rate": _Range(80, 400, unit="words per minute"),
+    "volume": _Range(0, 1),
+}
+"""Sensible bounds: outside them Hearth would not hear, or not be heard."""
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+DEFAULTS = Settings()
+"""Every setting at its default."""
+
+
+def toml_value(value: object) -> str:
+    """``value`` written as TOML writes it (strings quoted and escaped)."""
+    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
+
+
+def check_setting(name: str, value: object) -> Any:
+    """``value`` as ``Settings.<name>`` holds it; raises ConfigError saying what is allowed.
+
+    The one check of a setting, for the config file, the command line and any
+    settings page alike. Whole numbers are accepted where a decimal is expected.
+    """
+    if name not in _FIELDS:
+        close = difflib.get_close_matches(name, list(_FIELDS), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(_FIELDS)}"
+        raise ConfigError(f"unknown setting '{name}'; {hint}")
+    wrote = f"you wrote {toml_value(value) if _writable(value) else repr(value)}"
+    expected = type(getattr(DEFAULTS, name))
+    if expected is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name} must be true or false; {wrote}")
+        return value
+    if expected is str:
+        if not isinstance(value, str):
+            raise ConfigError(f'{name} must be text in quotes, such as "{_example(name)}"; {wrote}')
+        return _check_text(name, value, wrote)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = "a whole number" if expected is int else "a number"
+        raise ConfigError(f"{name} must be {kind} {_RANGES[name]}; {wrote}")
+    if expected is int and not float(value).is_integer():
+        raise ConfigError(f"{name} must be a whole number {_RANGES[name]}; {wrote}")
+    number = int(value) if expected is int else float(value)
+    if not _RANGES[name].holds(number):
+        raise ConfigError(f"{name} must be {_RANGES[name]}; {wrote}")
+    return number
+
+
+def _check_text(name: str, value: str, wrote: str) -> str:
+    if name == "crisis_line" and not value.strip():
+        raise ConfigError(
+            "crisis_line cannot be empty: crisis replies tell the parent whom to call or "
+            f'text; write a number such as "988"; {wrote}'
+        )
+    if name == "engine" and value not in ENGINE_CHOICES:
+        raise ConfigError(f"engine must be one of {', '.join(ENGINE_CHOICES)}; {wrote}")
+    return value
+
+
+def _example(name: str) -> str:
+    return str(getattr(DEFAULTS, name)) or "..."
+
+
+def _writable(value: object) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+def with_overrides(settings: Settings, overrides: Mapping[str, object]) -> Settings:
+    """``settings`` with ``overrides`` (a form, the command line) checked and applied.
+
+    Raises ConfigError at the first value that is not allowed.
+    """
+    values = {name: check_setting(name, value) for name, value in overrides.items()}
+    return dataclasses.replace(settings, **values)
 
 
 def show(settings: Settings) -> str:
-    """The settings as TOML, each with its explanation."""
-    lines = []
-    for f in dataclasses.fields(Settings):
-        value = getattr(settings, f.name)
-        text = (
-            str(value).lower()
-            if isinstance(value, bool)
-            else repr(value)
-            if isinstance(value, str)
-            else str(value)
-        )
-        lines.append(f"{f.name} = {text}".replace("'", '"'))
-    return "\n".join(lines)
+    """The settings as TOML, one line each."""
+    return tomli_w.dumps(dataclasses.asdict(settings)).rstrip("\n")
 
 
 def write_config(path: Path, settings: Settings, force: bool = False) -> None:
@@ -102,25 +194,120 @@ def write_config(path: Path, settings: Settings, force: bool = False) -> None:
         "# `hearth config show` prints what is in use.\n"
     )
     try:
-        write_private_text(path, header + show(settings) + "\n")
+        atomic_write(path, header + show(settings) + "\n", private=True)
     except OSError as err:
         raise ConfigError(f"cannot write {path} ({err.strerror}); check the folder") from None
 
 
-def settings_from_dict(data: dict[str, Any], where: str = "config") -> Settings:
-    """Build Settings from a mapping, checking names and types."""
-    fields = {f.name: f for f in dataclasses.fields(Settings)}
-    defaults = Settings()
+@dataclass(frozen=True)
+class ConfigProblem:
+    """A line of the config file that Hearth could not use, and what it did instead."""
+
+    file: Path
+    """The config file."""
+    line: int
+    """1-based line of the problem (0 when the file as a whole is at fault)."""
+    message: str
+    """What is wrong, how to fix it, and what Hearth uses meanwhile."""
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}:{self.line}: {self.message}"
+            if self.line
+            else f"{self.file}: {self.message}"
+        )
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """The settings read from a config file, with every problem found in it."""
+
+    settings: Settings
+    """The file's usable values over the defaults."""
+    problems: tuple[ConfigProblem, ...] = ()
+    """Lines that were left out (their keys keep the default); empty for a good file."""
+
+
+_KEY = re.compile(r"""\s*["']?([A-Za-z0-9_-]+)["']?\s*=""")
+
+
+def load_settings(path: Path) -> LoadedSettings:
+    """Read ``config.toml``, never failing: a missing file gives the defaults.
+
+    A bad value keeps the default for its key; a file that is not valid TOML is
+    read line by line, so every good line still counts.
+    """
+    if not path.exists():
+        return LoadedSettings(DEFAULTS)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        why = err.strerror if isinstance(err, OSError) else "it is not UTF-8 text"
+        return LoadedSettings(
+            DEFAULTS, (ConfigProblem(path, 0, f"cannot be read ({why}); using all the defaults"),)
+        )
+    try:
+        entries = [(_line_of(text, key), key, value) for key, value in tomllib.loads(text).items()]
+        problems: list[ConfigProblem] = []
+    except tomllib.TOMLDecodeError:
+        entries, problems = _read_line_by_line(path, text)
     values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in fields:
-            close = difflib.get_close_matches(key, list(fields), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(fields)}"
-            raise ConfigError(f"{where}: unknown setting '{key}'; {hint}")
-        expected = type(getattr(defaults, key))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
-            raise ConfigError(f"{where}: '{key}' should be a {expected.__name__}, not {value!r}")
-        values[key] = value
-    return dataclasses.replace(defaults, **values)
+    for line, key, value in entries:
+        try:
+            values[key] = check_setting(key, value)
+        except ConfigError as err:
+            problems.append(ConfigProblem(path, line, f"{err}; {_instead(key)}"))
+    problems.sort(key=lambda p: p.line)
+    return LoadedSettings(dataclasses.replace(DEFAULTS, **values), tuple(problems))
+
+
+def _read_line_by_line(
+    path: Path, text: str
+) -> tuple[list[tuple[int, str, object]], list[ConfigProblem]]:
+    """Each line of a file that is not valid TOML as a file of its own (settings are one line each)."""
+    entries: list[tuple[int, str, object]] = []
+    problems: list[ConfigProblem] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key = _KEY.match(line)
+        try:
+            parsed = tomllib.loads(line)
+        except tomllib.TOMLDecodeError as err:
+            why = re.sub(r"\s*\(at [^)]*\)", "", str(err)).lower()
+            name = f"{key.group(1)}: " if key else ""
+            what = _instead(key.group(1)) if key else "this line is ignored"
+            problems.append(
+                ConfigProblem(path, number, f"{name}this line is not valid TOML ({why}); {what}")
+            )
+            continue
+        for name, value in parsed.items():
+            if name in seen:
+                problems.append(
+                    ConfigProblem(
+                        path,
+                        number,
+                        f"{name} is set again (first on line {seen[name]}); this line is ignored",
+                    )
+                )
+                continue
+            seen[name] = number
+            entries.append((number, name, value))
+    return entries, problems
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line on which ``key`` is set (0 if it cannot be found)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = _KEY.match(line)
+        if found and found.group(1) == key:
+            return number
+    return 0
+
+
+def _instead(key: str) -> str:
+    """What Hearth does for a key whose line it cannot use."""
+    if key in _FIELDS:
+        return f"using the default {toml_value(getattr(DEFAULTS, key))}"
+    return "this line is ignored"

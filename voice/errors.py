@@ -54,3 +54,7 @@ class JournalError(HearthError):
 
 class ConfigError(HearthError):
     """The configuration file is wrong."""
+
+
+class UsageError(HearthError):
+    """A command line that cannot mean what was typed (a missing file, options that clash)."""

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from audio.chunk import AudioChunk
+from tools.espeak import render
 
 Sox = Callable[..., Path]
 """A fixture's ``convert(source, *options)``: sox into a fresh file."""
@@ -45,8 +46,8 @@ def _need(program: str) -> str:
 
 def espeak(text: str, path: Path) -> Path:
     """``text`` spoken by espeak-ng into ``path`` (22050 Hz mono 16-bit)."""
-    subprocess.run([_need("espeak-ng"), "-w", str(path), text], check=True, timeout=60)
-    return path
+    _need("espeak-ng")
+    return render(text, path)
 
 
 def sox(source: Path, out: Path, *options: str) -> Path:

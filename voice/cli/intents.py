@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from voice import app, paths
-from voice.dialogue.engine import Dialogue
 from voice.errors import ScriptError
 from voice.scripts.loader import load_scripts
 from voice.understanding.intent_tests import load_cases, run_cases
@@ -70,7 +69,9 @@ def validate(args: argparse.Namespace) -> int:
 
 def list_intents(args: argparse.Namespace) -> int:
     """One line per intent: name, sentence count, file, description."""
-    library = app.open_library(app.settings_from_args(args))
+    hearth = app.assemble(app.read_settings(args), journal=None)
+    app.print_notices(hearth)
+    library = hearth.library
     scripts = library.brain.scripts
     for name in sorted(scripts.intents):
         script = scripts.intents[name]
@@ -82,9 +83,9 @@ def list_intents(args: argparse.Namespace) -> int:
 
 def test(args: argparse.Namespace) -> int:
     """The top matches with scores, and the reply that would be said."""
-    settings = app.settings_from_args(args)
-    library = app.open_library(settings)
-    result = library.brain.matcher.match(args.sentence)
+    hearth = app.assemble(app.read_settings(args), journal=None, rng=random.Random(0))
+    app.print_notices(hearth)
+    result = hearth.library.brain.matcher.match(args.sentence)
     print(f"heard as: {result.text}")
     print("  score  (phrase, learned)  intent ~ closest phrase")
     for match in result.ranked[: args.top]:
@@ -97,16 +98,15 @@ def test(args: argparse.Namespace) -> int:
     else:
         slots = ", ".join(f"{k}={v}" for k, v in result.slots.items()) or "none"
         print(f"intent: {result.best.intent}  slots: {slots}")
-    reply = Dialogue(lambda: library.brain, settings, None, rng=random.Random(0)).hear(
-        args.sentence
-    )
-    print(f"Hearth: {reply.text}")
+    print(f"Hearth: {hearth.dialogue.hear(args.sentence).text}")
     return 0
 
 
 def check(args: argparse.Namespace) -> int:
     """Run test files; exit 1 if any case fails."""
-    library = app.open_library(app.settings_from_args(args))
+    hearth = app.assemble(app.read_settings(args), journal=None)
+    app.print_notices(hearth)
+    library = hearth.library
     failed = total = 0
     for path in args.files:
         for result in run_cases(library.brain.matcher, load_cases(path)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,10 +19,10 @@ from audio.echo import EchoCanceller
 from audio.reconnect import ReconnectingMicrophone
 from audio.wav import iter_wav, write_wav_chunks
 from voice import app
-from voice.dialogue.engine import Dialogue
+from voice.errors import UsageError
 from voice.loop.voice_loop import LoopEvent, StreamClock, VoiceLoop
-from voice.recognition.engines import make_recognizer
-from voice.speech.synthesizer import Synthesizer, VoiceSettings
+from voice.recognition.engines import describe
+from voice.recognition.recognizer import Recognizer
 from voice.understanding.understander import Understander
 
 
@@ -113,17 +114,53 @@ def _echo_canceller(wanted: bool) -> EchoCanceller | None:
     return EchoCanceller()
 
 
+def _output_for(args: argparse.Namespace) -> Path | None:
+    """``--output``, checked before any talk is run (None when not given); raises UsageError."""
+    if args.output and not args.input:
+        raise UsageError(
+            "--output needs --input: Hearth writes its replies to a recording it listens to. "
+            "Without --input it listens to the microphone and speaks aloud."
+        )
+    if not args.output:
+        return None
+    output = Path(args.output).expanduser()
+    if output.is_dir():
+        raise UsageError(
+            f"--output {args.output} is a folder; give a file name such as replies.wav"
+        )
+    if not output.parent.is_dir():
+        raise UsageError(
+            f"--output {args.output}: the folder {output.parent} does not exist; create it first"
+        )
+    return output
+
+
+def _announce(hearth: app.Hearth, recognizer: Recognizer, output: Path | None) -> None:
+    """Start-up lines on stderr: what went wrong, what listens, where the replies go."""
+    app.print_notices(hearth)
+    wake = hearth.settings.wake or "(none)"
+    print(f"Hearth is using {describe(recognizer)}. Wake phrase: {wake}.", file=sys.stderr)
+    if output is not None:
+        print(f"Hearth's replies will be written to {output}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run until the file ends, or Ctrl-C on the microphone."""
-    settings = app.settings_from_args(args)
-    library = app.open_library(settings)
-    journal = app.open_journal(settings)
-    recognizer = make_recognizer(settings.engine, settings.vosk_model or None)
-    wake = settings.wake or None
+    output = _output_for(args)
+    pieces = iter_wav(Path(args.input), seconds=0.1) if args.input else None
+    if pieces is not None and output is None:
+        # Replies a parent cannot hear are still kept, where the start-up lines say.
+        output = Path(tempfile.mkdtemp(prefix="hearth-replies-")) / f"{Path(args.input).stem}.wav"
     clock = StreamClock()
-    dialogue = Dialogue(lambda: library.brain, settings, journal, clock=clock)
-    synthesizer = Synthesizer(VoiceSettings(settings.voice, settings.rate, settings.volume))
-    print(f"Hearth is using {recognizer.name}. Wake phrase: {wake or '(none)'}.", file=sys.stderr)
+    loaded = app.read_settings(args)
+    hearth = app.assemble(
+        loaded, journal=app.journal_path(loaded.settings), listen=True, speak=True, clock=clock
+    )
+    settings, library, dialogue = hearth.settings, hearth.library, hearth.dialogue
+    recognizer, synthesizer = hearth.recognizer, hearth.synthesizer
+    assert recognizer is not None and synthesizer is not None  # listen=True, speak=True
+    _announce(hearth, recognizer, output)
+    wake = settings.wake or None
     echo = _echo_canceller(settings.echo_cancellation)
 
     def make_loop(play: Callable[[AudioChunk], object], stop: Callable[[], object]) -> VoiceLoop:
@@ -143,20 +180,23 @@ def run(args: argparse.Namespace) -> int:
         )
 
     try:
-        if args.input:
+        if pieces is not None and output is not None:
             track = Track(clock)
             loop = make_loop(track.play, track.stop)
-            for chunk in iter_wav(Path(args.input), seconds=0.1):
+            if hearth.spoken_notice:
+                loop.say(hearth.spoken_notice)
+            for chunk in pieces:
                 loop.feed(chunk)
                 if args.realtime:
                     time.sleep(chunk.seconds)
             loop.finish()
-            if args.output:
-                track.write(Path(args.output), clock.t)
-                print(f"Replies written to {args.output}", file=sys.stderr)
+            track.write(output, clock.t)
+            print(f"Replies written to {output}", file=sys.stderr)
             return 0
         speaker = Speaker(settings.output_device or None)
         loop = make_loop(_play_in_background(speaker), speaker.stop)
+        if hearth.spoken_notice:
+            loop.say(hearth.spoken_notice)
         with ReconnectingMicrophone(settings.input_device or None, on_status=_status) as microphone:
             print("Listening. Say the wake phrase; Ctrl-C to stop.", file=sys.stderr)
             with contextlib.suppress(KeyboardInterrupt):
@@ -165,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
         loop.finish()
         return 0
     finally:
-        journal.close()
+        hearth.close()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -12,7 +12,6 @@ from audio.chunk import AudioError
 from audio.wav import read_wav
 from voice import app
 from voice.errors import HearthError
-from voice.recognition.engines import make_recognizer
 from voice.understanding.matcher import Matcher
 from voice.understanding.understander import Understander
 
@@ -47,14 +46,13 @@ def run(args: argparse.Namespace) -> int:
     """Print one line per file and per ``--text``; the model is loaded once."""
     if not args.files and not args.text:
         raise HearthError('give one or more WAV files, or --text "a sentence"')
-    settings = app.settings_from_args(args)
-    library = app.open_library(settings)
+    hearth = app.assemble(app.read_settings(args), journal=None, listen=bool(args.files))
+    app.print_notices(hearth)
+    settings, library = hearth.settings, hearth.library
     failed = 0
-    if args.files:
+    if hearth.recognizer is not None:
         understander = Understander(
-            make_recognizer(settings.engine, settings.vosk_model or None),
-            library,
-            (settings.wake,) if settings.wake else (),
+            hearth.recognizer, library, (settings.wake,) if settings.wake else ()
         )
         for name in args.files:
             try:

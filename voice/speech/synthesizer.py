@@ -33,13 +33,13 @@ import sys
 import tempfile
 import threading
 import time
-import wave
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from audio.chunk import AudioChunk, AudioError
+from audio.wav import read_wav
 from voice.errors import HearthError
 
 __all__ = [
@@ -378,17 +378,11 @@ def _match_voice(wanted: str, voices: list[tuple[str, str]]) -> str | None:
 
 def _read_wav(path: Path) -> AudioChunk | None:
     """The audio in a WAV file the engine wrote, or None when it is missing or unreadable."""
-    try:
-        with wave.open(str(path), "rb") as wav:
-            return AudioChunk(
-                wav.getframerate(),
-                wav.getsampwidth(),
-                wav.getnchannels(),
-                wav.readframes(wav.getnframes()),
-            )
-    except FileNotFoundError:
+    if not path.exists():
         return None
-    except (OSError, EOFError, wave.Error, AudioError) as exc:
+    try:
+        return read_wav(path)
+    except AudioError as exc:
         log.warning("unreadable speech file %s: %s", path, exc)
         return None
 
