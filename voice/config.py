@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from voice.errors import ConfigError
-from voice.files import write_private_text
+from voice.files import atomic_write
 
 DEFAULT_THRESHOLD = 0.78
 """Confidence needed to accept a match (tuned on tests/data/dev_text.yaml)."""
@@ -102,7 +102,7 @@ def write_config(path: Path, settings: Settings, force: bool = False) -> None:
         "# `hearth config show` prints what is in use.\n"
     )
     try:
-        write_private_text(path, header + show(settings) + "\n")
+        atomic_write(path, header + show(settings) + "\n", private=True)
     except OSError as err:
         raise ConfigError(f"cannot write {path} ({err.strerror}); check the folder") from None
 
