@@ -257,3 +257,19 @@ def test_a_folder_that_cannot_be_read_is_a_problem_not_a_traceback(
     (problem,) = caught.value.problems
     assert str(problem).startswith(f"{lists}:0: cannot read ")
     assert problem.message.endswith("check its permissions")
+
+
+def test_replies_for_some_feelings_alone_are_refused(write_scripts: WriteScripts) -> None:
+    files = dict(SMALL)
+    files["comfort.yaml"] = """
+        intent: comfort
+        phrases:
+          - "comfort me please"
+        replies_by_feeling:
+          sad:
+            - "There, there."
+    """
+    with pytest.raises(ScriptError) as caught:
+        load_scripts([write_scripts(files)])
+    (problem,) = caught.value.problems
+    assert problem.line == 4 and "add 'replies:' for the others" in problem.message, str(problem)

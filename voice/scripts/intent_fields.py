@@ -32,7 +32,9 @@ SCRIPT_KEYS = (
 )
 FOLLOW_UP_KEYS = ("question", "answers")
 SILENT_ACTIONS = ("journal_summary", "repeat", "stop", "ignore")
-"""Actions that need no replies: what they say comes from elsewhere, or is silence."""
+"""Actions that need no replies: what they say comes from elsewhere (the journal, the
+last reply), or is silence. Without replies such an intent says nothing when there is
+nothing to take its words from (an empty journal, nothing said yet)."""
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -105,8 +107,16 @@ def read_intent(
     by_feeling = _replies_by_feeling(reading, lines)
     unsure = reading.strings("unsure_replies")
     action = _action(reading)
-    if not replies and not any(by_feeling.values()) and action not in SILENT_ACTIONS:
-        reading.add(line, "nothing to say; add 'replies:' with at least one sentence")
+    if not replies and action not in SILENT_ACTIONS:
+        if any(by_feeling.values()):
+            # Otherwise Hearth would say nothing when no feeling, or another one, is heard.
+            reading.add(
+                reading.at("replies_by_feeling"),
+                "replies_by_feeling only answers the feelings it names; add 'replies:' "
+                "for the others and for when no feeling is heard",
+            )
+        else:
+            reading.add(line, "nothing to say; add 'replies:' with at least one sentence")
     follow_up = _follow_up(reading, lines)
     _check_replies(reading, replies, by_feeling, unsure, asks=follow_up is not None)
     crisis_terms = reading.strings("crisis_terms")
