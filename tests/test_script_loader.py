@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +15,7 @@ from conftest import SMALL, WriteScripts
 from voice.errors import ScriptError, ScriptProblem
 from voice.paths import default_intents_dir
 from voice.scripts.loader import load_scripts
+from voice.understanding.library import ScriptLibrary
 
 BROKEN = Path(__file__).parent / "data" / "broken_scripts"
 
@@ -223,7 +228,7 @@ def _unreadable(path: Path, stand_in: str) -> Path:
         return path
     path.chmod(0o700)
     if path.is_dir():
-        path.rmdir()
+        shutil.rmtree(path)
     else:
         path.unlink()
     path.symlink_to(stand_in)
@@ -273,3 +278,54 @@ def test_replies_for_some_feelings_alone_are_refused(write_scripts: WriteScripts
         load_scripts([write_scripts(files)])
     (problem,) = caught.value.problems
     assert problem.line == 4 and "add 'replies:' for the others" in problem.message, str(problem)
+
+
+def test_a_folder_of_scripts_that_cannot_be_read_is_one_problem(
+    small_scripts: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "user" / "lists").mkdir(parents=True)
+    user = _unreadable(tmp_path / "user", "/proc/1/fdinfo")
+    with pytest.raises(ScriptError) as caught:
+        load_scripts([small_scripts, user])
+    assert [str(p) for p in caught.value.problems] == [
+        f"{user}:0: cannot read this folder (Permission denied); check its permissions"
+    ]
+    library = ScriptLibrary([small_scripts, user])
+    assert [p.file for p in library.left_out] == [user]
+    assert library.brain.matcher.match("give me a mantra").intent == "mantra"
+
+
+def _cannot_look_into(tmp_path: Path) -> Path:
+    """A folder whose parent denies even a look at it; where permissions do not bind
+    (root), one under /proc/1/root, which the kernel refuses even to root."""
+    parent = tmp_path / "locked"
+    (parent / "intents").mkdir(parents=True)
+    parent.chmod(0)
+    for folder in (parent / "intents", Path("/proc/1/root/intents")):
+        try:
+            folder.is_dir()
+        except PermissionError:
+            return folder
+        parent.chmod(0o700)
+    pytest.skip("nothing here is unreadable to this user")
+
+
+@pytest.mark.slow
+def test_validate_reports_a_folder_it_may_not_even_look_at(tmp_path: Path) -> None:
+    folder = _cannot_look_into(tmp_path)
+    for args, env in (
+        (["intents", "validate", str(folder)], {}),
+        (["intents", "validate"], {"HEARTH_INTENTS": str(folder)}),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "voice", *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+            cwd=Path(__file__).resolve().parents[1],
+            timeout=300,
+        )
+        assert "Traceback" not in done.stderr, done.stderr
+        assert f"{folder}:0: cannot read this folder" in done.stdout, done.stdout
+        assert done.returncode == 1
+    (tmp_path / "locked").chmod(0o700)

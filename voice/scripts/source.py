@@ -19,8 +19,9 @@ LIST_FOLDER = "lists"
 SUFFIXES = (".yaml", ".yml")
 
 
-def _yaml_files(folder: Path, problems: Problems | None) -> list[Path]:
-    """The YAML files directly in ``folder``, ``.yaml`` first, each sorted; none if it is absent."""
+def _yaml_files(folder: Path, problems: Problems | None) -> list[Path] | None:
+    """The YAML files directly in ``folder``, ``.yaml`` first, each sorted; none if it is
+    absent; None when it cannot be read (reported to ``problems``, when given)."""
     try:
         names = os.listdir(folder)
     except (FileNotFoundError, NotADirectoryError):
@@ -30,7 +31,7 @@ def _yaml_files(folder: Path, problems: Problems | None) -> list[Path]:
             problems.add(
                 folder, 0, f"cannot read this folder ({err.strerror}); check its permissions"
             )
-        return []
+        return None
     return [
         path
         for suffix in SUFFIXES
@@ -43,7 +44,10 @@ def script_files(folder: Path, problems: Problems | None = None) -> tuple[list[P
 
     A folder that cannot be read is reported to ``problems`` (when given) and holds nothing.
     """
-    return _yaml_files(folder / LIST_FOLDER, problems), _yaml_files(folder, problems)
+    intents = _yaml_files(folder, problems)
+    if intents is None:
+        return [], []  # nor can its lists folder be: one problem is enough
+    return _yaml_files(folder / LIST_FOLDER, problems) or [], intents
 
 
 def all_script_files(folders: Sequence[Path]) -> list[Path]:
