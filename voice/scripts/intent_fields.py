@@ -101,6 +101,12 @@ def read_intent(
     for key in data:
         if key not in SCRIPT_KEYS:
             reading.add(reading.at(key), f"unknown key '{key}'; {suggest(str(key), SCRIPT_KEYS)}")
+    return _read_fields(reading)
+
+
+def _read_fields(reading: _Reading) -> tuple[IntentScript, IntentLines] | None:
+    """Every field checked; the script, unless its name is bad."""
+    data, line, name = reading.data, reading.line, reading.name
     lines = IntentLines()
     phrases = _phrases(reading, lines)
     replies = reading.strings("replies")
@@ -108,29 +114,21 @@ def read_intent(
     unsure = reading.strings("unsure_replies")
     action = _action(reading)
     if not replies and action not in SILENT_ACTIONS:
-        if any(by_feeling.values()):
-            # Otherwise Hearth would say nothing when no feeling, or another one, is heard.
-            reading.add(
-                reading.at("replies_by_feeling"),
-                "replies_by_feeling only answers the feelings it names; add 'replies:' "
-                "for the others and for when no feeling is heard",
-            )
-        else:
-            reading.add(line, "nothing to say; add 'replies:' with at least one sentence")
+        _nothing_to_say(reading, any(by_feeling.values()))
     follow_up = _follow_up(reading, lines)
     _check_replies(reading, replies, by_feeling, unsure, asks=follow_up is not None)
     crisis_terms = reading.strings("crisis_terms")
-    if crisis_terms and name != CRISIS_INTENT:
+    if crisis_terms and data.get("intent") != CRISIS_INTENT:
         reading.add(
             reading.at("crisis_terms"),
             "only the 'crisis' intent may have crisis_terms; move them to crisis.yaml",
         )
-    if reading.name is None:
+    if name is None:
         return None
     description = data.get("description", "")
     script = IntentScript(
-        name=reading.name,
-        source=path,
+        name=name,
+        source=reading.path,
         line=line,
         description=str(description).strip() if description else "",
         phrases=phrases,
@@ -142,6 +140,18 @@ def read_intent(
         crisis_terms=crisis_terms,
     )
     return script, lines
+
+
+def _nothing_to_say(reading: _Reading, for_some_feelings: bool) -> None:
+    if for_some_feelings:
+        # Otherwise Hearth would say nothing when no feeling, or another one, is heard.
+        reading.add(
+            reading.at("replies_by_feeling"),
+            "replies_by_feeling only answers the feelings it names; add 'replies:' "
+            "for the others and for when no feeling is heard",
+        )
+    else:
+        reading.add(reading.line, "nothing to say; add 'replies:' with at least one sentence")
 
 
 def _phrases(reading: _Reading, lines: IntentLines) -> tuple[str, ...]:

@@ -175,7 +175,4 @@ def left_out_notice(left_out: Sequence[ScriptProblem]) -> str | None:
         return None
     parts = [f"{file} (line {p.line}: {p.message})" for file, p in first.items()]
     named = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return (
-        f"Hearth left out {named}, and runs without them; "
-        "run `hearth intents validate` to see every problem."
-    )
+    return f"Hearth started without {named}; run `hearth intents validate` to see every problem."

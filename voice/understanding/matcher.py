@@ -148,49 +148,8 @@ class Matcher:
         self._crisis = CrisisDetector(scripts.crisis_terms)
         self._phrases: list[str] = []
         self._intents: list[str] = []
-        seen: set[tuple[str, str]] = set()
-        for intent, sentences in scripts.expansions.items():
-            for sentence in sentences:
-                phrase = self._slots.canonical(self._without_ignored(sentence), fuzzy=False).text
-                if (intent, phrase) not in seen:
-                    seen.add((intent, phrase))
-                    self._phrases.append(phrase)
-                    self._intents.append(intent)
-        postings: dict[str, list[int]] = defaultdict(list)
-        for index, phrase in enumerate(self._phrases):
-            for word in set(phrase.split()):
-                postings[word].append(index)
-        total = max(len(self._phrases), 1)
-        # A phrase's index, or the indices of a phrase several intents share: a list per
-        # phrase cost 6 MB on the defaults' ~84,000 phrases, almost all of them alone.
-        alike: dict[str, list[int]] = defaultdict(list)
-        for index, phrase in enumerate(self._phrases):
-            alike[phrase].append(index)
-        self._exact: dict[str, int | tuple[int, ...]] = {
-            phrase: ids[0] if len(ids) == 1 else tuple(ids) for phrase, ids in alike.items()
-        }
-        # Words a recogniser's split may be mended into: the indexed phrases' words (slot
-        # words appear there as {feeling}, so the lists add theirs) and the crisis terms'.
-        known = set(postings)
-        known.update(w for term in scripts.crisis_terms for w in term.split())
-        known.update(
-            w
-            for values in scripts.lists.values()
-            for v in values.values()
-            for said in v.words
-            for w in said.split()
-        )
-        self._respeller = Respeller(known)
-        idf = {w: math.log(total / len(ids)) + 0.1 for w, ids in postings.items()}
-        norms = np.array(
-            [math.sqrt(sum(idf[w] ** 2 for w in set(p.split()))) or 1.0 for p in self._phrases]
-        )
-        # Each posting carries its word's weight already divided by its phrase's norm, so
-        # that a sentence's candidate scores are one bincount over its words' postings.
-        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for word, ids in postings.items():
-            at = np.array(ids, dtype=np.int32)
-            self._postings[word] = (at, (idf[word] / norms[at]).astype(np.float32))
+        self._collect(scripts)
+        self._respeller = Respeller(_known_words(self._build_index(), scripts))
         by_intent: dict[str, list[str]] = defaultdict(list)
         for phrase, intent in zip(self._phrases, self._intents, strict=True):
             by_intent[intent].append(phrase)
@@ -214,6 +173,44 @@ class Matcher:
             intent: CLASSIFIER_SHARE * min(1.0, support.get(intent, 0) / FULL_SUPPORT)
             for intent in by_intent
         }
+
+    def _collect(self, scripts: ScriptSet) -> None:
+        """Every expanded phrase as the matcher compares it, once per intent."""
+        seen: set[tuple[str, str]] = set()
+        for intent, sentences in scripts.expansions.items():
+            for sentence in sentences:
+                phrase = self._slots.canonical(self._without_ignored(sentence), fuzzy=False).text
+                if (intent, phrase) not in seen:
+                    seen.add((intent, phrase))
+                    self._phrases.append(phrase)
+                    self._intents.append(intent)
+
+    def _build_index(self) -> set[str]:
+        """The exact-phrase table and the weighted postings of each word; returns the words."""
+        postings: dict[str, list[int]] = defaultdict(list)
+        for index, phrase in enumerate(self._phrases):
+            for word in set(phrase.split()):
+                postings[word].append(index)
+        total = max(len(self._phrases), 1)
+        # A phrase's index, or the indices of a phrase several intents share: a list per
+        # phrase cost 6 MB on the defaults' ~84,000 phrases, almost all of them alone.
+        alike: dict[str, list[int]] = defaultdict(list)
+        for index, phrase in enumerate(self._phrases):
+            alike[phrase].append(index)
+        self._exact: dict[str, int | tuple[int, ...]] = {
+            phrase: ids[0] if len(ids) == 1 else tuple(ids) for phrase, ids in alike.items()
+        }
+        idf = {w: math.log(total / len(ids)) + 0.1 for w, ids in postings.items()}
+        norms = np.array(
+            [math.sqrt(sum(idf[w] ** 2 for w in set(p.split()))) or 1.0 for p in self._phrases]
+        )
+        # Each posting carries its word's weight already divided by its phrase's norm, so
+        # that a sentence's candidate scores are one bincount over its words' postings.
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for word, ids in postings.items():
+            at = np.array(ids, dtype=np.int32)
+            self._postings[word] = (at, (idf[word] / norms[at]).astype(np.float32))
+        return set(postings)
 
     def _without_ignored(self, normalised: str) -> str:
         kept = [w for w in normalised.split() if w not in IGNORED_WORDS]
@@ -387,3 +384,18 @@ class Matcher:
             )
             blended.append(replace(m, confidence=round(confidence, 4), learned=round(p, 4)))
         return tuple(sorted(blended, key=lambda m: m.confidence, reverse=True))
+
+
+def _known_words(indexed: set[str], scripts: ScriptSet) -> set[str]:
+    """Words a recogniser's split may be mended into: the indexed phrases' words (slot
+    words appear there as {feeling}, so the lists add theirs) and the crisis terms'."""
+    known = set(indexed)
+    known.update(w for term in scripts.crisis_terms for w in term.split())
+    known.update(
+        w
+        for values in scripts.lists.values()
+        for v in values.values()
+        for said in v.words
+        for w in said.split()
+    )
+    return known
