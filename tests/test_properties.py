@@ -17,6 +17,7 @@ from voice.dialogue.engine import Dialogue
 from voice.errors import HearthError, ScriptError
 from voice.paths import default_intents_dir
 from voice.scripts.intent_fields import SILENT_ACTIONS
+from voice.scripts.lenient import load_leniently
 from voice.scripts.loader import load_scripts
 from voice.scripts.model import ACTIONS, ANSWER_KINDS, ScriptSet
 from voice.scripts.templates import parse
@@ -238,6 +239,7 @@ def test_scripts_that_validate_never_crash_the_dialogue(
             (folder / name).parent.mkdir(exist_ok=True)
             (folder / name).write_text(yaml.safe_dump(data), encoding="utf-8")
         scripts = load_scripts([folder])  # valid scripts: must load
+        assert load_leniently([folder]) == (scripts, ())  # and load the same at start-up
         brain = Brain(scripts, Matcher(scripts, cache_dir=folder / "cache"))
         dialogue = Dialogue(lambda: brain, rng=random.Random(seed))
         for text in said_to(scripts, seed, 8):
