@@ -116,7 +116,8 @@ def test_classifier_lifts_a_sentence_no_phrase_covers(default_library: ScriptLib
     brain = default_library.brain
     text = "he shared his toys at the party and honestly i feel really proud of him"
     with_it = brain.matcher.match(text)
-    without = Matcher(brain.scripts, classifier=False).match(text)
     assert with_it.intent == "name_feeling"
     assert with_it.best is not None and with_it.best.learned > 0.5
-    assert without.intent is None and without.ranked[0].learned == 0.0
+    # By its phrase score alone, the sentence would not be understood.
+    by_phrase = max(m.phrase_score for m in with_it.ranked)
+    assert by_phrase < brain.matcher.threshold_for(len(with_it.text.split()))

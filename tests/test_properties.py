@@ -3,19 +3,26 @@ result or its own error, never a crash (issue 5, bad input)."""
 
 from __future__ import annotations
 
+import random
 import tempfile
 from functools import cache
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from voice.dialogue.engine import Dialogue
 from voice.errors import HearthError, ScriptError
 from voice.paths import default_intents_dir
+from voice.scripts.intent_fields import SILENT_ACTIONS
+from voice.scripts.lenient import load_leniently
 from voice.scripts.loader import load_scripts
+from voice.scripts.model import ACTIONS, ANSWER_KINDS, ScriptSet
 from voice.scripts.templates import parse
 from voice.text import normalize
+from voice.understanding.library import Brain
 from voice.understanding.matcher import Matcher
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -133,3 +140,109 @@ def test_matcher_answers_anything_with_a_result(text: str) -> None:
         assert result.reason in ("no match", "below threshold", "near tie", "not for hearth")
     else:
         assert result.best.intent
+
+
+WORDS = ("tea", "moon", "sock", "blue", "nap", "story", "bath", "shoe", "cake", "rain", "park")
+FEELINGS = {"happy": ("happy", "glad"), "sad": ("sad", "down"), "cross": ("cross", "mad")}
+NAMES = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot")
+FEELING_LIST = {"lists": {"feeling": {v: {"words": list(w)} for v, w in FEELINGS.items()}}}
+
+words = st.sampled_from(WORDS)
+# A phrase: plain words, optional words, alternatives, perhaps the feeling slot.
+parts = (
+    words
+    | words.map(lambda w: f"[{w}]")
+    | st.lists(words, min_size=2, max_size=3, unique=True).map(lambda ws: f"({'|'.join(ws)})")
+    | st.just("{feeling}")
+)
+phrases = (
+    st.lists(parts, min_size=1, max_size=4)
+    .map(" ".join)
+    .filter(lambda p: any(w in p.replace("[", "").split() for w in WORDS) or "{feeling}" in p)
+)
+replies = st.lists(
+    st.sampled_from(
+        [
+            "Okay.",
+            "I hear you.",
+            "That sounds like {feeling}.",
+            "Tea helps, {feeling_noun} too.",
+            "Call {crisis_line}.",
+        ]
+    ),
+    max_size=3,
+)
+
+
+@st.composite
+def script_folders(draw: st.DrawFn) -> dict[str, object]:
+    """A valid set of scripts: intents with phrases, replies or actions, follow-ups to real intents."""
+    names = ["crisis", *draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True))]
+    files: dict[str, object] = {"lists/feelings.yaml": FEELING_LIST}
+    for name in names:
+        action = None if name == "crisis" else draw(st.none() | st.sampled_from(ACTIONS))
+        script: dict[str, object] = {
+            "intent": name,
+            "phrases": draw(st.lists(phrases, min_size=1, max_size=3)),
+        }
+        said = draw(replies)
+        by_feeling = draw(
+            st.dictionaries(st.sampled_from(sorted(FEELINGS)), replies.filter(bool), max_size=2)
+        )
+        if not said and action not in SILENT_ACTIONS:
+            said = ["Okay."]
+        if said:
+            script["replies"] = said
+        if by_feeling:
+            script["replies_by_feeling"] = by_feeling
+        if action is not None:
+            script["action"] = action
+        if name == "crisis":
+            script["crisis_terms"] = ["(hurt|harm) myself"]
+        if draw(st.booleans()):
+            keys = st.sampled_from([*ANSWER_KINDS, *FEELINGS, *names])
+            script["follow_up"] = {
+                "question": "Shall we go on",
+                "answers": draw(
+                    st.dictionaries(keys, st.sampled_from(names), min_size=1, max_size=3)
+                ),
+            }
+        files[f"{name}.yaml"] = script
+    return files
+
+
+def said_to(scripts: ScriptSet, rng_seed: int, count: int) -> list[str]:
+    """Sentences of the scripts (a feeling said for the slot), answers and stray words."""
+    rng = random.Random(rng_seed)
+    heard = [s for sentences in scripts.expansions.values() for s in sentences]
+    out = []
+    for _ in range(count):
+        kind = rng.randrange(3)
+        if kind == 0 and heard:
+            out.append(rng.choice(heard).replace("{feeling}", rng.choice(["glad", "down", "mad"])))
+        elif kind == 1:
+            out.append(rng.choice(["yes", "no", "i hurt myself", "say that again", "stop"]))
+        else:
+            out.append(" ".join(rng.sample(WORDS, rng.randint(1, 4))))
+    return out
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(script_folders(), st.integers(0, 10_000))
+def test_scripts_that_validate_never_crash_the_dialogue(
+    files: dict[str, object], seed: int
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, data in files.items():
+            (folder / name).parent.mkdir(exist_ok=True)
+            (folder / name).write_text(yaml.safe_dump(data), encoding="utf-8")
+        scripts = load_scripts([folder])  # valid scripts: must load
+        assert load_leniently([folder]) == (scripts, ())  # and load the same at start-up
+        brain = Brain(scripts, Matcher(scripts, cache_dir=folder / "cache"))
+        dialogue = Dialogue(lambda: brain, rng=random.Random(seed))
+        for text in said_to(scripts, seed, 8):
+            reply = dialogue.hear(text)
+            assert isinstance(reply.text, str)
+            assert reply.intent is None or reply.intent in scripts.intents

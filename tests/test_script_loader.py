@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import SMALL, WriteScripts
 
-from voice.errors import ScriptError
+from voice.errors import ScriptError, ScriptProblem
 from voice.paths import default_intents_dir
 from voice.scripts.loader import load_scripts
+from voice.understanding.library import ScriptLibrary
 
 BROKEN = Path(__file__).parent / "data" / "broken_scripts"
 
@@ -59,10 +64,16 @@ def test_default_crisis_terms_survive_an_override(
     assert "kill myself" in scripts.crisis_terms
 
 
-def test_each_broken_file_gives_one_located_error() -> None:
+@pytest.fixture(scope="module")
+def broken_problems() -> list[ScriptProblem]:
+    """Every problem of the broken files on top of the defaults, loaded once for all cases."""
     with pytest.raises(ScriptError) as caught:
         load_scripts([default_intents_dir(), BROKEN])
-    errors = [p for p in caught.value.problems if not p.warning]
+    return caught.value.problems
+
+
+def test_each_broken_file_gives_one_located_error(broken_problems: list[ScriptProblem]) -> None:
+    errors = [p for p in broken_problems if not p.warning]
     per_file = Counter(p.file.name for p in errors)
     expected = {p.name for p in BROKEN.glob("*.yaml")} - {"duplicate_a.yaml"}
     assert per_file == dict.fromkeys(expected, 1), [str(p) for p in errors]
@@ -81,7 +92,7 @@ def test_each_broken_file_gives_one_located_error() -> None:
         ("unknown_rule.yaml", 3, "unknown rule <no_such_rule>"),
         ("bad_template.yaml", 3, "add the matching ')'"),
         ("empty_phrases.yaml", 2, "no sentence"),
-        ("missing_target.yaml", 1, "'no_such_intent', which does not exist"),
+        ("missing_target.yaml", 9, "'no_such_intent', which does not exist"),
         ("duplicate_b.yaml", 1, "already defined in duplicate_a.yaml:1"),
         ("bad_placeholder.yaml", 5, "unknown placeholder {name}"),
         ("bad_unsure.yaml", 7, "unknown placeholder {nme}"),
@@ -89,12 +100,14 @@ def test_each_broken_file_gives_one_located_error() -> None:
         ("bad_action.yaml", 6, "unknown action 'summarise'"),
         ("not_a_mapping.yaml", 1, "must be a mapping"),
         ("empty_file.yaml", 1, "the file is empty"),
+        ("not_utf8.yaml", 5, "save the file as UTF-8"),
+        ("unclosed_quote.yaml", 3, "never closed"),
     ],
 )
-def test_broken_file_message(name: str, line: int, words: str) -> None:
-    with pytest.raises(ScriptError) as caught:
-        load_scripts([default_intents_dir(), BROKEN])
-    mine = [p for p in caught.value.problems if p.file.name == name and not p.warning]
+def test_broken_file_message(
+    broken_problems: list[ScriptProblem], name: str, line: int, words: str
+) -> None:
+    mine = [p for p in broken_problems if p.file.name == name and not p.warning]
     assert len(mine) == 1
     assert mine[0].line == line, str(mine[0])
     assert words in mine[0].message
@@ -141,3 +154,178 @@ def test_rule_that_uses_itself_is_refused(write_scripts: WriteScripts) -> None:
     files["lists/loop.yaml"] = 'rules:\n  loop: "again <loop>"\n'
     with pytest.raises(ScriptError, match="uses itself"):
         load_scripts([write_scripts(files)])
+
+
+def test_quote_left_open_at_the_end_is_reported_where_it_opens(
+    write_scripts: WriteScripts,
+) -> None:
+    files = dict(SMALL)
+    files["comfort.yaml"] = 'intent: comfort\nphrases:\n  - "comfort me\nreplies:\n  - "Hi."\n'
+    with pytest.raises(ScriptError) as caught:
+        load_scripts([write_scripts(files)])
+    (problem,) = [p for p in caught.value.problems if p.file.name == "comfort.yaml"]
+    assert problem.line == 3, str(problem)
+    assert "never closed" in problem.message
+
+
+def test_a_bad_intent_name_is_reported_with_the_files_other_errors(
+    write_scripts: WriteScripts,
+) -> None:
+    files = dict(SMALL)
+    files["comfort.yaml"] = """
+        intent: Comfort Me
+        phrases:
+          - "comfort me please"
+        replies:
+          - "Hello {nme}."
+        action: summarise
+    """
+    with pytest.raises(ScriptError) as caught:
+        load_scripts([write_scripts(files)])
+    found = sorted(
+        (p.line, p.message.split(";")[0])
+        for p in caught.value.problems
+        if p.file.name == "comfort.yaml"
+    )
+    assert [line for line, _ in found] == [1, 5, 6], found
+    assert "invalid 'intent:' name" in found[0][1]
+    assert "unknown placeholder {nme}" in found[1][1]
+    assert "unknown action 'summarise'" in found[2][1]
+
+
+def test_replies_for_an_unknown_feeling_are_reported_on_their_line(
+    write_scripts: WriteScripts,
+) -> None:
+    files = dict(SMALL)
+    files["comfort.yaml"] = """
+        intent: comfort
+        phrases:
+          - "comfort me please"
+        replies:
+          - "Hello."
+        replies_by_feeling:
+          sad:
+            - "There, there."
+          hungry:
+            - "Have a snack."
+    """
+    with pytest.raises(ScriptError) as caught:
+        load_scripts([write_scripts(files)])
+    (problem,) = caught.value.problems
+    assert problem.line == 9 and "'hungry' is not a feeling" in problem.message, str(problem)
+
+
+def _unreadable(path: Path, stand_in: str) -> Path:
+    """``path`` made unreadable; where permissions do not bind (root), a link to ``stand_in``,
+    a file of another process that the kernel refuses even to root."""
+    path.chmod(0)
+    try:
+        if path.is_dir():
+            list(path.iterdir())
+        else:
+            path.read_bytes()
+    except PermissionError:
+        return path
+    path.chmod(0o700)
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+    path.symlink_to(stand_in)
+    try:
+        list(path.iterdir()) if path.is_dir() else path.read_bytes()
+    except PermissionError:
+        return path
+    pytest.skip("nothing here is unreadable to this user")
+
+
+def test_a_file_that_cannot_be_read_is_a_problem_not_a_traceback(
+    small_scripts: Path, write_scripts: WriteScripts
+) -> None:
+    user = write_scripts({"story.yaml": "intent: story\n"}, folder="user")
+    story = _unreadable(user / "story.yaml", "/proc/1/environ")
+    with pytest.raises(ScriptError) as caught:
+        load_scripts([small_scripts, user])
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f"{story}:0: cannot read ")
+    assert problem.message.endswith("check its permissions")
+
+
+def test_a_folder_that_cannot_be_read_is_a_problem_not_a_traceback(
+    small_scripts: Path, tmp_path: Path
+) -> None:
+    user = tmp_path / "user"
+    (user / "lists").mkdir(parents=True)
+    lists = _unreadable(user / "lists", "/proc/1/fdinfo")
+    with pytest.raises(ScriptError) as caught:
+        load_scripts([small_scripts, user])
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f"{lists}:0: cannot read ")
+    assert problem.message.endswith("check its permissions")
+
+
+def test_replies_for_some_feelings_alone_are_refused(write_scripts: WriteScripts) -> None:
+    files = dict(SMALL)
+    files["comfort.yaml"] = """
+        intent: comfort
+        phrases:
+          - "comfort me please"
+        replies_by_feeling:
+          sad:
+            - "There, there."
+    """
+    with pytest.raises(ScriptError) as caught:
+        load_scripts([write_scripts(files)])
+    (problem,) = caught.value.problems
+    assert problem.line == 4 and "add 'replies:' for the others" in problem.message, str(problem)
+
+
+def test_a_folder_of_scripts_that_cannot_be_read_is_one_problem(
+    small_scripts: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "user" / "lists").mkdir(parents=True)
+    user = _unreadable(tmp_path / "user", "/proc/1/fdinfo")
+    with pytest.raises(ScriptError) as caught:
+        load_scripts([small_scripts, user])
+    assert [str(p) for p in caught.value.problems] == [
+        f"{user}:0: cannot read this folder (Permission denied); check its permissions"
+    ]
+    library = ScriptLibrary([small_scripts, user])
+    assert [p.file for p in library.left_out] == [user]
+    assert library.brain.matcher.match("give me a mantra").intent == "mantra"
+
+
+def _cannot_look_into(tmp_path: Path) -> Path:
+    """A folder whose parent denies even a look at it; where permissions do not bind
+    (root), one under /proc/1/root, which the kernel refuses even to root."""
+    parent = tmp_path / "locked"
+    (parent / "intents").mkdir(parents=True)
+    parent.chmod(0)
+    for folder in (parent / "intents", Path("/proc/1/root/intents")):
+        try:
+            folder.is_dir()
+        except PermissionError:
+            return folder
+        parent.chmod(0o700)
+    pytest.skip("nothing here is unreadable to this user")
+
+
+@pytest.mark.slow
+def test_validate_reports_a_folder_it_may_not_even_look_at(tmp_path: Path) -> None:
+    folder = _cannot_look_into(tmp_path)
+    for args, env in (
+        (["intents", "validate", str(folder)], {}),
+        (["intents", "validate"], {"HEARTH_INTENTS": str(folder)}),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "voice", *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+            cwd=Path(__file__).resolve().parents[1],
+            timeout=300,
+        )
+        assert "Traceback" not in done.stderr, done.stderr
+        assert f"{folder}:0: cannot read this folder" in done.stdout, done.stdout
+        assert done.returncode == 1
+    (tmp_path / "locked").chmod(0o700)

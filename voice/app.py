@@ -122,7 +122,11 @@ def intent_folders(settings: Settings) -> list[Path]:
     """The default scripts, then the parent's own folder if it exists."""
     folders = [paths.default_intents_dir()]
     user = Path(settings.intents).expanduser() if settings.intents else paths.user_intents_dir()
-    if user.is_dir():
+    try:
+        present = user.is_dir()
+    except OSError:  # it may not even be looked at: the loader says so
+        present = True
+    if present:
         folders.append(user)
     return folders
 

@@ -49,7 +49,7 @@ def validate(args: argparse.Namespace) -> int:
     if args.dir:
         target = Path(args.dir)
         default = paths.default_intents_dir()
-        folders = [default] if target.resolve() == default.resolve() else [default, target]
+        folders = [default] if _same(target, default) else [default, target]
     try:
         scripts = load_scripts(folders)
     except ScriptError as err:
@@ -65,6 +65,13 @@ def validate(args: argparse.Namespace) -> int:
         f"OK: {len(scripts.intents)} intents, {phrases} sentences, {len(scripts.warnings)} warning(s)."
     )
     return 0
+
+
+def _same(folder: Path, other: Path) -> bool:
+    try:
+        return folder.resolve() == other.resolve()
+    except OSError:  # it may not even be looked at: the loader says so
+        return False
 
 
 def list_intents(args: argparse.Namespace) -> int:

@@ -15,9 +15,13 @@ class ReplyPicker:
         self._last: dict[Hashable, str] = {}
 
     def pick(self, key: Hashable, options: Sequence[str]) -> str:
-        """One of ``options``; a new set of options for the key starts a new deck."""
+        """One of ``options``; a new set of options for the key starts a new deck.
+
+        No options is silence (""): an action intent such as ``repeat`` or
+        ``journal_summary`` needs no replies of its own.
+        """
         if not options:
-            raise ValueError("no options to pick from")
+            return ""
         deck = self._decks.get(key)
         if not deck or not set(deck) <= set(options):
             deck = list(dict.fromkeys(options))

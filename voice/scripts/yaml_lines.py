@@ -100,13 +100,41 @@ def load_yaml(text: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        what = err.problem or err.context or "unreadable YAML"
-        hint = _hint_for(what)
-        raise YamlSyntaxError(line, f"YAML syntax: {what}{hint}") from None
+        raise _syntax_error(text, err) from None
     except yaml.YAMLError as err:
         raise YamlSyntaxError(0, f"YAML syntax: {err}") from None
+
+
+def _syntax_error(text: str, err: yaml.MarkedYAMLError) -> YamlSyntaxError:
+    """The error at the line a person has to fix, which for a quote left open is where it opens."""
+    if err.context == "while scanning a quoted scalar" and err.context_mark is not None:
+        return YamlSyntaxError(
+            err.context_mark.line + 1,
+            "YAML syntax: the text in quotes that starts on this line is never closed; "
+            "add the closing quote",
+        )
+    mark = err.problem_mark or err.context_mark
+    line = mark.line + 1 if mark is not None else 0
+    opened = _open_quote_line(text, line)
+    if opened is not None:
+        # YAML only notices later (often at the next '"', which then closes it instead).
+        return YamlSyntaxError(
+            opened,
+            f"YAML syntax: the sentence in double quotes that starts on this line is never "
+            f'closed (YAML stumbles on line {line}); add the closing "',
+        )
+    what = err.problem or err.context or "unreadable YAML"
+    return YamlSyntaxError(line, f"YAML syntax: {what}{_hint_for(what)}")
+
+
+def _open_quote_line(text: str, last: int) -> int | None:
+    """The first line up to ``last`` with an odd number of double quotes (comments aside)."""
+    for number, line in enumerate(text.splitlines()[:last], start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        if (line.count('"') - line.count('\\"')) % 2:
+            return number
+    return None
 
 
 def _hint_for(problem: str) -> str:

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import copyreg
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from voice import paths
+from voice.files import atomic_write, prune
 from voice.scripts.loader import all_script_files
 
 KEEP = 4
@@ -40,9 +40,7 @@ copyreg.pickle(MappingProxyType, lambda m: (_mapping_proxy, (dict(m),)))
 
 def default_dir() -> Path:
     """``~/.cache/hearth/brains``."""
-    from platformdirs import user_cache_path
-
-    return user_cache_path("hearth", appauthor=False) / "brains"
+    return paths.cache_dir("brains")
 
 
 def key(folders: Sequence[Path], threshold: float) -> str:
@@ -80,21 +78,10 @@ def load(folder: Path, name: str) -> Any | None:
 
 
 def save(folder: Path, name: str, brain: Any) -> None:
-    """Store a build atomically and keep only the newest few."""
+    """Store a build atomically (private to the user) and keep only the newest few."""
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".brain-", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(brain, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, folder / f"brain-{name}.pickle")
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        builds = sorted(
-            folder.glob("brain-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
-        )
-        for old in builds[KEEP:]:
-            old.unlink(missing_ok=True)
+        data = pickle.dumps(brain, protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(folder / f"brain-{name}.pickle", data, private=True)
+        prune(folder, "brain-*.pickle", KEEP)
     except (OSError, pickle.PicklingError):
         pass

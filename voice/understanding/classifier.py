@@ -14,6 +14,7 @@ on disk; answering needs only numpy, so the running loop never imports sklearn.
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import random
 from collections import Counter
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from voice.errors import HearthError
+from voice.files import atomic_write, prune
 
 PER_INTENT = 2000
 """Phrases sampled per intent for training: keeps big combinatorial scripts from
@@ -124,10 +126,9 @@ class IntentClassifier:
     def save(self, path: Path) -> None:
         """Write the weights to an ``.npz`` file (atomically)."""
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp.npz")
+        data = io.BytesIO()
         np.savez_compressed(
-            tmp,
+            data,
             classes=np.array(self.classes),
             terms=np.array(terms),
             idf=self.idf,
@@ -135,7 +136,7 @@ class IntentClassifier:
             bias=self.bias,
             support=np.array([self.support.get(c, 0) for c in self.classes]),
         )
-        tmp.replace(path)
+        atomic_write(path, data.getvalue())
 
     @classmethod
     def load(cls, path: Path) -> IntentClassifier:
@@ -173,21 +174,7 @@ class IntentClassifier:
         if path is not None:
             try:
                 model.save(path)
-                _prune(path.parent)
+                prune(path.parent, "intents-*.npz", KEEP_CACHED)
             except OSError:
                 pass
         return model
-
-
-def _prune(folder: Path, keep: int = KEEP_CACHED) -> None:
-    """Delete all but the newest ``keep`` cached models (every script edit makes one)."""
-    cached = sorted(folder.glob("intents-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in cached[keep:]:
-        old.unlink(missing_ok=True)
-
-
-def default_cache_dir() -> Path:
-    """``~/.cache/hearth/classifier``."""
-    from platformdirs import user_cache_path
-
-    return user_cache_path("hearth", appauthor=False) / "classifier"

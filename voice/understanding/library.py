@@ -1,7 +1,10 @@
 """The scripts in use and their matcher, reloaded when the files change.
 
-A broken edit never takes a running Hearth down: the last good scripts stay
-in use and the problem is reported, until the file is fixed.
+A broken file never silences Hearth. At start-up it runs with the defaults and
+every one of the parent's files that loads, leaving out those with errors (see
+``voice.scripts.lenient``) and saying so in :attr:`ScriptLibrary.notice`. While
+running, a broken edit keeps the last good scripts in use and is reported,
+until the file is fixed.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice.config import DEFAULT_THRESHOLD
-from voice.errors import ScriptError
+from voice.errors import ScriptError, ScriptProblem
+from voice.scripts.lenient import load_leniently
 from voice.scripts.loader import all_script_files, load_scripts
 from voice.scripts.model import ScriptSet
 from voice.understanding import brain_cache
@@ -29,7 +33,11 @@ class Brain:
     """A ScriptSet with the matcher built from it; swapped whole on reload."""
 
     scripts: ScriptSet
+    """The scripts in use."""
     matcher: Matcher
+    """The matcher built from them."""
+    left_out: tuple[ScriptProblem, ...] = ()
+    """The errors of the parent's files left out of ``scripts`` (empty when all loaded)."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +70,9 @@ class ScriptLibrary:
         threshold: float = DEFAULT_THRESHOLD,
         cache_dir: Path | None = None,
     ) -> None:
-        """Load the scripts; raises ScriptError if they are not valid at start.
+        """Load the scripts, leaving out the parent's files that have errors.
 
+        Raises ScriptError only when the defaults (the first folder) are broken.
         With ``cache_dir``, builds are kept there (see ``brain_cache``), so a start or
         reload with scripts seen before skips the expansion and indexing.
         """
@@ -71,19 +80,36 @@ class ScriptLibrary:
         self.threshold = threshold
         self.cache_dir = cache_dir
         self._signature = _signature(self.folders)
-        self.brain = self._build()
+        self.brain = self._build(strict=False)
+        if self.notice:
+            log.warning("%s", self.notice)
         self.last_error: ScriptError | None = None
         self._building: threading.Thread | None = None
         self._built: ReloadResult | None = None
 
-    def _build(self) -> Brain:
+    @property
+    def left_out(self) -> tuple[ScriptProblem, ...]:
+        """The errors of the files left out of the scripts in use (empty when all loaded)."""
+        return self.brain.left_out
+
+    @property
+    def notice(self) -> str | None:
+        """One sentence for the log naming the files left out and the first problem of each."""
+        return left_out_notice(self.left_out)
+
+    def _build(self, strict: bool) -> Brain:
         name = brain_cache.key(self.folders, self.threshold) if self.cache_dir else ""
-        if self.cache_dir is not None:
-            cached = brain_cache.load(self.cache_dir, name)
-            if isinstance(cached, Brain):
-                return cached
-        scripts = load_scripts(self.folders)
-        brain = Brain(scripts, Matcher(scripts, threshold=self.threshold))
+        cached = brain_cache.load(self.cache_dir, name) if self.cache_dir else None
+        if isinstance(cached, Brain):
+            if strict and cached.left_out:  # built at a start that left files out
+                raise ScriptError(list(cached.left_out))
+            return cached
+        left_out: tuple[ScriptProblem, ...] = ()
+        if strict:
+            scripts = load_scripts(self.folders)
+        else:
+            scripts, left_out = load_leniently(self.folders)
+        brain = Brain(scripts, Matcher(scripts, threshold=self.threshold), left_out)
         if self.cache_dir is not None:
             brain_cache.save(self.cache_dir, name, brain)
         return brain
@@ -130,7 +156,7 @@ class ScriptLibrary:
     def reload(self) -> ReloadResult:
         """Load the folders again; keep the current scripts if the new ones are broken."""
         try:
-            self.brain = self._build()
+            self.brain = self._build(strict=True)
         except ScriptError as err:
             self.last_error = err
             log.warning("Keeping the last good scripts. %s", err)
@@ -138,3 +164,15 @@ class ScriptLibrary:
         self.last_error = None
         log.info("Reloaded %d intents.", len(self.brain.scripts.intents))
         return ReloadResult(True)
+
+
+def left_out_notice(left_out: Sequence[ScriptProblem]) -> str | None:
+    """ "Hearth left out a.yaml (line 3: ...) and b.yaml (...); run ...", or None."""
+    first: dict[Path, ScriptProblem] = {}
+    for problem in left_out:
+        first.setdefault(problem.file, problem)
+    if not first:
+        return None
+    parts = [f"{file} (line {p.line}: {p.message})" for file, p in first.items()]
+    named = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"Hearth started without {named}; run `hearth intents validate` to see every problem."

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -21,10 +21,11 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from voice import paths
 from voice.config import DEFAULT_THRESHOLD
 from voice.scripts.model import CRISIS_INTENT, ScriptSet
 from voice.text import normalize
-from voice.understanding.classifier import IntentClassifier, default_cache_dir
+from voice.understanding.classifier import IntentClassifier
 from voice.understanding.crisis import CrisisDetector
 from voice.understanding.phrase_score import PhraseScorer, word_weights
 from voice.understanding.respell import Respeller
@@ -62,6 +63,10 @@ _REASON_WORDS = 2
 _TO_SOMEONE = frozenset({"you", "your", "yourself"})
 """Right after the feeling, these make it praise or a scolding for someone in the room
 ("i'm so proud of you for tidying your room"), not the parent telling Hearth."""
+TIE_MARGIN = 0.02
+"""Two intents whose confidences are closer than this are a near tie: Hearth asks again."""
+IGNORED_WORDS = frozenset({"hearth"})
+"""Words said to Hearth rather than about anything (its name)."""
 _SHORT = 3  # utterances of up to this many words are also compared with all short phrases
 
 
@@ -132,22 +137,10 @@ class Matcher:
         self,
         scripts: ScriptSet,
         threshold: float = DEFAULT_THRESHOLD,
-        tie_margin: float = 0.02,
-        ignore_words: Iterable[str] = ("hearth",),
-        use_index: bool = True,
-        classifier: bool = True,
         cache_dir: Path | None = None,
     ) -> None:
-        """``ignore_words``: words said to Hearth rather than about anything (its name).
-
-        ``use_index=False`` compares every phrase (slow; the benchmark's baseline).
-        ``classifier=False`` ranks by phrase score alone. The classifier's weights are
-        cached in ``cache_dir`` (default ``~/.cache/hearth/classifier``).
-        """
-        self.use_index = use_index
+        """The classifier's weights are cached in ``cache_dir`` (default ``~/.cache/hearth/classifier``)."""
         self.threshold = threshold
-        self.tie_margin = tie_margin
-        self._ignore = frozenset(ignore_words)
         self._not_for_hearth = frozenset(
             name for name, script in scripts.intents.items() if script.action == "ignore"
         )
@@ -155,6 +148,34 @@ class Matcher:
         self._crisis = CrisisDetector(scripts.crisis_terms)
         self._phrases: list[str] = []
         self._intents: list[str] = []
+        self._collect(scripts)
+        self._respeller = Respeller(_known_words(self._build_index(), scripts))
+        by_intent: dict[str, list[str]] = defaultdict(list)
+        for phrase, intent in zip(self._phrases, self._intents, strict=True):
+            by_intent[intent].append(phrase)
+        self._scorer = PhraseScorer(word_weights(by_intent))
+        # Each phrase's words are split again when it is a candidate (some 70 per
+        # sentence, microseconds) rather than kept: kept, they were 10 MB on the defaults.
+        # Their summed weights are kept, packed (a list of floats took four times more).
+        self._totals = array("d", (self._scorer.total(p.split()) for p in self._phrases))
+        self._short = [i for i, p in enumerate(self._phrases) if len(p.split()) <= _SHORT]
+        self._common_limit = max(500, len(self._phrases) // 5)
+        self._short_texts = [self._phrases[i] for i in self._short]
+        self._classifier = (
+            IntentClassifier.cached(
+                self._phrases, self._intents, cache_dir or paths.cache_dir("classifier")
+            )
+            if 1 < len(by_intent) <= MAX_CLASSIFIER_INTENTS
+            else None
+        )
+        support = self._classifier.support if self._classifier else {}
+        self._shares = {
+            intent: CLASSIFIER_SHARE * min(1.0, support.get(intent, 0) / FULL_SUPPORT)
+            for intent in by_intent
+        }
+
+    def _collect(self, scripts: ScriptSet) -> None:
+        """Every expanded phrase as the matcher compares it, once per intent."""
         seen: set[tuple[str, str]] = set()
         for intent, sentences in scripts.expansions.items():
             for sentence in sentences:
@@ -163,6 +184,9 @@ class Matcher:
                     seen.add((intent, phrase))
                     self._phrases.append(phrase)
                     self._intents.append(intent)
+
+    def _build_index(self) -> set[str]:
+        """The exact-phrase table and the weighted postings of each word; returns the words."""
         postings: dict[str, list[int]] = defaultdict(list)
         for index, phrase in enumerate(self._phrases):
             for word in set(phrase.split()):
@@ -176,18 +200,6 @@ class Matcher:
         self._exact: dict[str, int | tuple[int, ...]] = {
             phrase: ids[0] if len(ids) == 1 else tuple(ids) for phrase, ids in alike.items()
         }
-        # Words a recogniser's split may be mended into: the indexed phrases' words (slot
-        # words appear there as {feeling}, so the lists add theirs) and the crisis terms'.
-        known = set(postings)
-        known.update(w for term in scripts.crisis_terms for w in term.split())
-        known.update(
-            w
-            for values in scripts.lists.values()
-            for v in values.values()
-            for said in v.words
-            for w in said.split()
-        )
-        self._respeller = Respeller(known)
         idf = {w: math.log(total / len(ids)) + 0.1 for w, ids in postings.items()}
         norms = np.array(
             [math.sqrt(sum(idf[w] ** 2 for w in set(p.split()))) or 1.0 for p in self._phrases]
@@ -198,30 +210,10 @@ class Matcher:
         for word, ids in postings.items():
             at = np.array(ids, dtype=np.int32)
             self._postings[word] = (at, (idf[word] / norms[at]).astype(np.float32))
-        by_intent: dict[str, list[str]] = defaultdict(list)
-        for phrase, intent in zip(self._phrases, self._intents, strict=True):
-            by_intent[intent].append(phrase)
-        self._scorer = PhraseScorer(word_weights(by_intent))
-        # Each phrase's words are split again when it is a candidate (some 70 per
-        # sentence, microseconds) rather than kept: kept, they were 10 MB on the defaults.
-        # Their summed weights are kept, packed (a list of floats took four times more).
-        self._totals = array("d", (self._scorer.total(p.split()) for p in self._phrases))
-        self._short = [i for i, p in enumerate(self._phrases) if len(p.split()) <= _SHORT]
-        self._common_limit = max(500, len(self._phrases) // 5)
-        self._short_texts = [self._phrases[i] for i in self._short]
-        self._classifier = (
-            IntentClassifier.cached(self._phrases, self._intents, cache_dir or default_cache_dir())
-            if classifier and 1 < len(by_intent) <= MAX_CLASSIFIER_INTENTS
-            else None
-        )
-        support = self._classifier.support if self._classifier else {}
-        self._shares = {
-            intent: CLASSIFIER_SHARE * min(1.0, support.get(intent, 0) / FULL_SUPPORT)
-            for intent in by_intent
-        }
+        return set(postings)
 
     def _without_ignored(self, normalised: str) -> str:
-        kept = [w for w in normalised.split() if w not in self._ignore]
+        kept = [w for w in normalised.split() if w not in IGNORED_WORDS]
         return " ".join(kept) if kept else normalised
 
     def threshold_for(self, words: int, base: float | None = None) -> float:
@@ -243,6 +235,15 @@ class Matcher:
         """How many distinct expanded phrases are indexed."""
         return len(self._phrases)
 
+    @property
+    def scorer(self) -> PhraseScorer:
+        """How closely a sentence follows a phrase, weighted by word."""
+        return self._scorer
+
+    def indexed_phrases(self) -> Iterator[tuple[str, str]]:
+        """Every indexed phrase (slot words as ``{list}``) with its intent."""
+        return zip(self._phrases, self._intents, strict=True)
+
     def match(self, text: str) -> MatchResult:
         """Understand one sentence (typed or recognised)."""
         heard = self._without_ignored(normalize(text))
@@ -257,7 +258,7 @@ class Matcher:
         if term is not None:
             crisis = Match(CRISIS_INTENT, 1.0, slots, term)
             return MatchResult(canon.text, crisis, (crisis,))
-        by_phrase = self._rank(canon.text, slots)
+        by_phrase = self.rank(canon.text, slots)
         if not by_phrase:
             return MatchResult(canon.text, None, (), "no match")
         words = len(canon.text.split())
@@ -280,15 +281,15 @@ class Matcher:
         best = ranked[0]
         if best.intent in self._not_for_hearth and best.confidence >= threshold:
             return MatchResult(canon.text, None, ranked, "not for hearth")
-        tie = len(ranked) > 1 and best.confidence - ranked[1].confidence < self.tie_margin
+        tie = len(ranked) > 1 and best.confidence - ranked[1].confidence < TIE_MARGIN
         if best.confidence >= threshold and not tie:
             return MatchResult(canon.text, best, ranked)
-        opening = self._opening_clause(canon.text, slots, best.intent)
+        opening = self.opening_clause(canon.text, slots, best.intent)
         if opening is not None:
             return MatchResult(canon.text, opening, ranked)
         return MatchResult(canon.text, None, ranked, "near tie" if tie else "below threshold")
 
-    def _opening_clause(self, text: str, slots: Mapping[str, str], leaning: str) -> Match | None:
+    def opening_clause(self, text: str, slots: Mapping[str, str], leaning: str) -> Match | None:
         """The intent of the sentence's opening clause, up to its first slot, when that
         clause is nearly a script's phrase of the intent the whole sentence leans to."""
         words = text.split()
@@ -298,16 +299,14 @@ class Matcher:
         if _TO_SOMEONE.intersection(words[at + 1 : at + 3]):
             return None
         head = " ".join(words[: at + 1])
-        by_phrase = self._rank(head, slots)
+        by_phrase = self.rank(head, slots)
         if not by_phrase or by_phrase[0].intent != leaning or leaning in self._not_for_hearth:
             return None
         if by_phrase[0].phrase_score < CLAUSE_SCORE:
             return None
         return by_phrase[0]
 
-    def _candidates(self, utterance: str) -> list[int] | range:
-        if not self.use_index:
-            return range(len(self._phrases))
+    def _candidates(self, utterance: str) -> list[int]:
         words = [w for w in set(utterance.split()) if w in self._postings]
         if not words:
             return self._close_short(utterance) if len(utterance.split()) <= _SHORT else []
@@ -349,7 +348,9 @@ class Matcher:
         )
         return [self._short[i] for _text, _score, i in found]
 
-    def _rank(self, utterance: str, slots: Mapping[str, str]) -> tuple[Match, ...]:
+    def rank(self, utterance: str, slots: Mapping[str, str]) -> tuple[Match, ...]:
+        """The best phrase match of each candidate intent, best first, by phrase score alone
+        (``utterance`` as the matcher compares it: normalised, slots as ``{list}``)."""
         best: dict[str, tuple[float, str]] = {}
         said = utterance.split()
         said_total = self._scorer.total(said)
@@ -383,3 +384,18 @@ class Matcher:
             )
             blended.append(replace(m, confidence=round(confidence, 4), learned=round(p, 4)))
         return tuple(sorted(blended, key=lambda m: m.confidence, reverse=True))
+
+
+def _known_words(indexed: set[str], scripts: ScriptSet) -> set[str]:
+    """Words a recogniser's split may be mended into: the indexed phrases' words (slot
+    words appear there as {feeling}, so the lists add theirs) and the crisis terms'."""
+    known = set(indexed)
+    known.update(w for term in scripts.crisis_terms for w in term.split())
+    known.update(
+        w
+        for values in scripts.lists.values()
+        for v in values.values()
+        for said in v.words
+        for w in said.split()
+    )
+    return known

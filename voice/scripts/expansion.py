@@ -1,0 +1,100 @@
+"""Every phrase template expanded into the sentences it stands for (lists left as ``{name}``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hassil.expression import Sentence
+
+from voice.scripts import templates
+from voice.scripts.gathered import Gathered
+from voice.scripts.model import CRISIS_INTENT, IntentScript
+from voice.scripts.problems import Problems, suggest
+
+MAX_EXPANSIONS_PER_TEMPLATE = 5000
+
+Origins = dict[str, dict[str, tuple[Path, int]]]
+"""Intent -> expanded sentence -> the file and line of the template it came from."""
+
+
+def expand_all(
+    merged: Gathered, rules: dict[str, Sentence], problems: Problems
+) -> tuple[dict[str, tuple[str, ...]], Origins]:
+    """Each intent's sentences, and where each came from."""
+    expansions: dict[str, tuple[str, ...]] = {}
+    origins: Origins = {}
+    for name, script in merged.intents.items():
+        lines = merged.lines[name].phrases if name in merged.lines else []
+        sentences: dict[str, None] = {}
+        where: dict[str, tuple[Path, int]] = {}
+        for i, template in enumerate(script.phrases):
+            line = lines[i] if i < len(lines) else script.line
+            for text in expand_one(template, script.source, line, name, merged, rules, problems):
+                sentences.setdefault(text, None)
+                where.setdefault(text, (script.source, line))
+        expansions[name] = tuple(sentences)
+        origins[name] = where
+    return expansions, origins
+
+
+def expand_one(
+    template: str,
+    path: Path,
+    line: int,
+    intent: str,
+    merged: Gathered,
+    rules: dict[str, Sentence],
+    problems: Problems,
+) -> list[str]:
+    """The sentences of one template; none (reported) when it cannot be expanded."""
+    try:
+        sentence = templates.parse(template)
+    except templates.TemplateError as err:
+        problems.add(path, line, str(err), intent)
+        return []
+    ref = templates.references(sentence)
+    missing_lists = sorted(ref.lists - merged.lists.keys())
+    missing_rules = sorted(ref.rules - rules.keys())
+    for missing in missing_lists:
+        problems.add(
+            path,
+            line,
+            f"unknown list {{{missing}}}; {suggest(missing, list(merged.lists))} "
+            "(lists live in lists/*.yaml)",
+            intent,
+        )
+    for missing in missing_rules:
+        problems.add(
+            path,
+            line,
+            f"unknown rule <{missing}>; {suggest(missing, list(rules))} (rules live in lists/*.yaml)",
+            intent,
+        )
+    if missing_lists or missing_rules:
+        return []
+    try:
+        return templates.expand(sentence, rules, MAX_EXPANSIONS_PER_TEMPLATE)
+    except templates.TemplateError as err:
+        problems.add(path, line, str(err), intent)
+    except RecursionError:
+        problems.add(path, line, "a rule used here refers to itself; break the loop", intent)
+    return []
+
+
+def crisis_terms(
+    defaults: Gathered | None, merged: Gathered, rules: dict[str, Sentence], problems: Problems
+) -> tuple[str, ...]:
+    """The crisis terms expanded: the defaults' always, and an override's beside them."""
+    scripts: list[IntentScript] = []
+    for folder in (defaults, merged):
+        script = folder.intents.get(CRISIS_INTENT) if folder else None
+        if script is not None and all(script is not s for s in scripts):
+            scripts.append(script)
+    terms: dict[str, None] = {}
+    for script in scripts:
+        for template in script.crisis_terms:
+            for text in expand_one(
+                template, script.source, script.line, CRISIS_INTENT, merged, rules, problems
+            ):
+                terms.setdefault(text, None)
+    return tuple(terms)
