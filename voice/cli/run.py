@@ -19,7 +19,7 @@ from audio.reconnect import ReconnectingMicrophone
 from audio.wav import iter_wav, write_wav_chunks
 from voice import app
 from voice.dialogue.engine import Dialogue
-from voice.loop.voice_loop import LoopEvent, StreamClock, VoiceLoop
+from voice.loop.voice_loop import LoopEvent, LoopOptions, Playback, StreamClock, VoiceLoop
 from voice.recognition.engines import make_recognizer
 from voice.speech.synthesizer import Synthesizer, VoiceSettings
 from voice.understanding.understander import Understander
@@ -131,13 +131,9 @@ def run(args: argparse.Namespace) -> int:
             Understander(recognizer, library, (wake,) if wake else ()),
             dialogue,
             synthesizer,
-            play,
+            Playback(play, stop),
             clock,
-            stop_playback=stop,
-            wake=wake,
-            sensitivity=settings.sensitivity,
-            spot_wake=settings.wake_spotting,
-            trailing_silence_s=settings.trailing_silence_s,
+            LoopOptions.from_settings(settings),
             echo=echo,
             on_event=_printer,
         )
