@@ -111,7 +111,7 @@ class WakeGate:
         self.state = State.IDLE if wake else State.LISTENING
         self._deadline = 0.0
 
-    def strip(self, text: str) -> str | None:
+    def after_wake(self, text: str) -> str | None:
         """The words after the wake phrase, or None (always None without a wake phrase)."""
         return strip_wake(text, self.wake, self.sensitivity) if self.wake else None
 
@@ -137,7 +137,7 @@ class WakeGate:
         """
         transcript = streamed if streamed is not None else self.understander.transcribe(audio)
         timings = {"asr_ms": transcript.asr_ms}
-        rest = self.strip(transcript.text)
+        rest = self.after_wake(transcript.text)
         if rest is None:
             return Ignored(transcript.text, timings)
         woken = Woken(transcript.text, timings)
@@ -145,7 +145,7 @@ class WakeGate:
 
     def command(self, request: Request, understood: str) -> str:
         """The words of the request, without the wake phrase."""
-        return self.strip(understood) or request.rest or understood
+        return self.after_wake(understood) or request.rest or understood
 
     def listen(self, now: float, after_s: float = 0.0) -> None:
         """Open the answer window: from ``after_s`` past ``now``, ``answer_window_s`` long."""
