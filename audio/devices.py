@@ -23,6 +23,8 @@ Kind = Literal["input", "output"]
 
 MIN_LATENCY_S = 0.1
 """Speakers never ask PortAudio for less output latency than this (fewer underruns)."""
+MAX_QUEUE_S = 10.0
+"""A microphone whose reader falls further behind than this drops its oldest audio."""
 
 _WHAT = {"input": "microphone", "output": "speaker"}
 
@@ -151,13 +153,11 @@ class Microphone:
     ``with Microphone() as mic: for chunk in mic: ...``. Capture uses 16 kHz
     when the device supports it, else the device's own rate, converted by a
     streaming resampler. Audio is queued by PortAudio's thread; if the reader
-    falls more than ``max_queue_s`` behind, the oldest audio is dropped and
+    falls more than ``MAX_QUEUE_S`` behind, the oldest audio is dropped and
     counted in ``dropped``.
     """
 
-    def __init__(
-        self, device: int | str | None = None, chunk_s: float = 0.1, max_queue_s: float = 10.0
-    ) -> None:
+    def __init__(self, device: int | str | None = None, chunk_s: float = 0.1) -> None:
         if not 0.01 <= chunk_s <= 1.0:
             raise AudioError(f"chunk_s must be between 0.01 and 1 second, not {chunk_s}")
         self.device = find_device(device, "input")
@@ -166,7 +166,7 @@ class Microphone:
         """Length of each chunk."""
         self.dropped = 0
         """Chunks dropped because the reader was too slow."""
-        self._max_chunks = max(1, round(max_queue_s / chunk_s))
+        self._max_chunks = max(1, round(MAX_QUEUE_S / chunk_s))
         # bytes: audio; str: why the stream ended by itself; None: closed by us.
         self._queue: queue.Queue[bytes | str | None] = queue.Queue()
         self._stream: Any = None

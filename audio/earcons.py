@@ -1,7 +1,6 @@
 """Earcons: short, soft chimes made in code (no sound files to ship).
 
-Two bell-like notes each: rising (E5 -> A5) for "I'm listening", falling
-(A5 -> E5) for "done". Each note is a sine with a quiet octave overtone, a 5 ms
+Two bell-like notes rising (E5 -> A5) for "I'm listening". Each note is a sine with a quiet octave overtone, a 5 ms
 fade-in and an exponential decay; the chime lasts 0.3 s and peaks at 0.25.
 """
 
@@ -29,11 +28,6 @@ _FADE_OUT_S = 0.02
 def listening_chime(rate: int = CHIME_RATE) -> AudioChunk:
     """Rising two-note chime: Hearth is listening now."""
     return _chime(_E5, _A5, rate)
-
-
-def done_chime(rate: int = CHIME_RATE) -> AudioChunk:
-    """Falling two-note chime: Hearth heard you (or is going back to sleep)."""
-    return _chime(_A5, _E5, rate)
 
 
 @cache

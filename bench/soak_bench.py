@@ -26,7 +26,7 @@ from audio.chunk import AudioChunk, concat, silence
 from voice.config import Settings
 from voice.dialogue.engine import Dialogue
 from voice.dialogue.journal import Journal
-from voice.loop.voice_loop import StreamClock, VoiceLoop
+from voice.loop.voice_loop import Playback, StreamClock, VoiceLoop
 from voice.paths import default_intents_dir
 from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
 from voice.speech.synthesizer import Synthesizer
@@ -119,7 +119,7 @@ def run(quick: bool = False) -> dict[str, Any]:
             Understander(PocketSphinxRecognizer(), library, ("hey hearth",)),
             dialogue,
             Synthesizer(),
-            lambda chunk: played.__setitem__(0, played[0] + 1),
+            Playback(lambda chunk: played.__setitem__(0, played[0] + 1)),
             clock,
         )
         began = time.perf_counter()

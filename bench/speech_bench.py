@@ -28,7 +28,8 @@ from audio.wav import write_wav
 from voice.config import Settings
 from voice.dialogue.engine import Dialogue
 from voice.errors import HearthError
-from voice.loop.voice_loop import LoopEvent, StreamClock, VoiceLoop
+from voice.loop.listener import Listener
+from voice.loop.voice_loop import LoopEvent, LoopOptions, Playback, StreamClock, VoiceLoop
 from voice.paths import default_intents_dir
 from voice.recognition.engines import make_recognizer
 from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
@@ -157,16 +158,23 @@ def _loop(
     stream: bool = True,
 ) -> VoiceLoop:
     dialogue = Dialogue(lambda: library.brain, Settings(), clock=clock, rng=random.Random(5))
-    return VoiceLoop(
+    options = LoopOptions(wake=WAKE)
+    loop = VoiceLoop(
         understander,
         dialogue,
         Synthesizer(),
-        on_play,
+        Playback(on_play),
         clock,
-        wake=WAKE,
-        stream=stream,
+        options,
         on_event=events.append,
     )
+    return loop if stream else decode_after_the_end(loop, options)
+
+
+def decode_after_the_end(loop: VoiceLoop, options: LoopOptions) -> VoiceLoop:
+    """The latency baseline: ``loop`` decoding each utterance only once it has ended."""
+    loop.listener = Listener(loop.understander, options.trailing_silence_s, stream=False)
+    return loop
 
 
 def wake_misses(

@@ -20,10 +20,12 @@ from audio.chunk import AudioChunk, concat, silence
 from audio.echo import EchoCanceller
 from audio.wav import read_wav, write_wav
 from bench.process_stats import hearth_env
+from bench.speech_bench import decode_after_the_end
 from voice.config import Settings
 from voice.dialogue.engine import Dialogue
 from voice.dialogue.journal import Journal
-from voice.loop.voice_loop import LoopEvent, StreamClock, VoiceLoop, strip_wake
+from voice.loop.voice_loop import LoopEvent, LoopOptions, Playback, StreamClock, VoiceLoop
+from voice.loop.wake_gate import strip_wake
 from voice.recognition import pocketsphinx_engine as asr_pocketsphinx
 from voice.recognition.language_model import contracted, crisis_sentences, training_sentences
 from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
@@ -239,7 +241,7 @@ def test_follow_up_answered_without_wake_phrase(
             Understander(PocketSphinxRecognizer(), default_library, ("hey hearth",)),
             dialogue,
             Synthesizer(),
-            played.append,
+            Playback(played.append),
             clock,
             on_event=events.append,
         )
@@ -406,11 +408,12 @@ def test_streamed_decoding_hears_what_decoding_after_the_end_hears(
             understander,
             dialogue,
             Synthesizer(),
-            lambda _c: None,
+            Playback(lambda _c: None),
             clock,
-            stream=stream,
             on_event=events.append,
         )
+        if not stream:
+            decode_after_the_end(loop, LoopOptions())
         for chunk in audio.split(chunk_s):
             loop.feed(chunk)
         loop.finish()

@@ -20,7 +20,7 @@ from audio.reconnect import ReconnectingMicrophone
 from audio.wav import iter_wav, write_wav_chunks
 from voice import app
 from voice.errors import UsageError
-from voice.loop.voice_loop import LoopEvent, StreamClock, VoiceLoop
+from voice.loop.voice_loop import LoopEvent, LoopOptions, Playback, StreamClock, VoiceLoop
 from voice.recognition.engines import describe
 from voice.recognition.recognizer import Recognizer
 from voice.understanding.understander import Understander
@@ -168,13 +168,9 @@ def run(args: argparse.Namespace) -> int:
             Understander(recognizer, library, (wake,) if wake else ()),
             dialogue,
             synthesizer,
-            play,
+            Playback(play, stop),
             clock,
-            stop_playback=stop,
-            wake=wake,
-            sensitivity=settings.sensitivity,
-            spot_wake=settings.wake_spotting,
-            trailing_silence_s=settings.trailing_silence_s,
+            LoopOptions.from_settings(settings),
             echo=echo,
             on_event=_printer,
         )

@@ -61,6 +61,11 @@ class Recognizer(ABC):
         ``asr_ms`` still counts); None for engines that cannot tell."""
         return None
 
+    def open_vocabulary(self) -> Transcript | None:
+        """The last utterance read again with the engine's whole vocabulary; None when the
+        engine has no open vocabulary."""
+        return None
+
     def spot(self, audio: AudioChunk, phrase: str, sensitivity: float) -> float | None:
         """Seconds into ``audio`` where ``phrase`` ends, or None; engines without a keyword
         mode return None and the loop falls back to reading the transcript."""
