@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 import intents
 
@@ -15,6 +15,11 @@ APP = "hearth"
 def default_intents_dir() -> Path:
     """The default scripts shipped with Hearth."""
     return intents.default_dir()
+
+
+def cache_dir(*parts: str) -> Path:
+    """``~/.cache/hearth/<parts>`` (or under ``$XDG_CACHE_HOME``); nothing is created."""
+    return user_cache_path(APP, appauthor=False).joinpath(*parts)
 
 
 def config_dir() -> Path:
