@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from voice.recognition.recognizer import Recognizer, RecognizerError
+from voice.recognition.recognizer import Feature, Recognizer, RecognizerError
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("auto", "vosk", "pocketsphinx", "pocketsphinx-stock")
+ENGINES = ("auto", "vosk", "pocketsphinx")
 
 
 def make_recognizer(engine: str = "auto", vosk_model: str | None = None) -> Recognizer:
@@ -29,6 +29,13 @@ def make_recognizer(engine: str = "auto", vosk_model: str | None = None) -> Reco
                 "or set HEARTH_VOSK_MODEL to an unpacked Vosk model folder."
             )
         log.info("No Vosk model found; using PocketSphinx.")
-    from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+    from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 
-    return PocketSphinxRecognizer(domain=engine != "pocketsphinx-stock")
+    return PocketSphinxRecognizer()
+
+
+def describe(recognizer: Recognizer) -> str:
+    """Which engine this is and what it can do, for the line ``hearth run`` prints:
+    "pocketsphinx+domain (open vocabulary, crisis re-read, wake spotting)"."""
+    can = [feature.value for feature in Feature if feature in recognizer.features]
+    return f"{recognizer.name} ({', '.join(can) if can else 'no second readings'})"
