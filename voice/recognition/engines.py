@@ -22,7 +22,15 @@ def make_recognizer(engine: str = "auto", vosk_model: str | None = None) -> Reco
         if path is not None:
             from voice.recognition.vosk_engine import VoskRecognizer
 
-            return VoskRecognizer(path)
+            vosk = VoskRecognizer(path)
+            if Feature.CRISIS_REREAD not in vosk.features:
+                log.warning(
+                    "Vosk (model at %s) has no crisis re-read: its graph is static, so a crisis "
+                    "sentence misheard once is not read again. Use --engine pocketsphinx, or a "
+                    "Vosk model with a dynamic graph (no HCLG.fst).",
+                    path,
+                )
+            return vosk
         if engine == "vosk":
             raise RecognizerError(
                 "No Vosk model found. Run `hearth models download en-us`, pass --vosk-model PATH, "
