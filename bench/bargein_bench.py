@@ -47,7 +47,7 @@ from voice.dialogue.engine import Dialogue
 from voice.loop.barge_in import BargeInMonitor
 from voice.loop.voice_loop import LoopEvent, Playback, StreamClock, VoiceLoop
 from voice.paths import default_intents_dir
-from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.speech.synthesizer import Synthesizer
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.understander import Understander

@@ -15,7 +15,7 @@ from typing import Any
 
 from audio.chunk import AudioChunk
 from voice.paths import default_intents_dir
-from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.understander import Understander
 

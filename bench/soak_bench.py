@@ -28,7 +28,7 @@ from voice.dialogue.engine import Dialogue
 from voice.dialogue.journal import Journal
 from voice.loop.voice_loop import Playback, StreamClock, VoiceLoop
 from voice.paths import default_intents_dir
-from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.speech.synthesizer import Synthesizer
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.understander import Understander

@@ -32,7 +32,7 @@ from voice.loop.listener import Listener
 from voice.loop.voice_loop import LoopEvent, LoopOptions, Playback, StreamClock, VoiceLoop
 from voice.paths import default_intents_dir
 from voice.recognition.engines import make_recognizer
-from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.recognition.recognizer import Recognizer
 from voice.speech.synthesizer import Synthesizer
 from voice.understanding.library import ScriptLibrary
@@ -54,6 +54,7 @@ from .corpus import (
 from .matcher_bench import DevItem, load_dev_set
 from .process_stats import Measured, hearth_env, run_measured
 from .soak_bench import kitchen_minutes
+from .stock_recognizer import StockRecognizer
 
 WAKE = "hey hearth"
 BASELINE_CONDITIONS = {False: ("clean", "10 dB"), True: ("clean",)}
@@ -366,7 +367,7 @@ def engines() -> dict[str, Recognizer]:
     """The configurations to compare; Vosk only where an English model is installed."""
     found: dict[str, Recognizer] = {
         DOMAIN: PocketSphinxRecognizer(),
-        STOCK: PocketSphinxRecognizer(domain=False),
+        STOCK: StockRecognizer(),
     }
     try:
         found["vosk"] = make_recognizer("vosk", None)

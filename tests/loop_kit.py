@@ -11,7 +11,7 @@ from voice.dialogue.engine import Dialogue
 from voice.loop.events import LoopEvent, StreamClock
 from voice.loop.turns import Playback
 from voice.loop.voice_loop import LoopOptions, VoiceLoop
-from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.speech.synthesizer import Synthesizer
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.understander import Understander

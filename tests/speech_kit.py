@@ -1,4 +1,4 @@
-"""Speech for tests: espeak-ng renders what the parent says; PocketSphinx hears Hearth back."""
+"""Speech for tests: espeak-ng renders what the parent says; a recogniser hears Hearth back."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from audio.chunk import AudioChunk, concat, silence
 from tools.espeak import spoken
-from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.recognizer import Recognizer
 from voice.text import normalize
 
 
@@ -15,9 +15,7 @@ def speak(text: str, voice: str, path: Path) -> AudioChunk:
     return spoken(text, voice, path)
 
 
-def words_heard_back(
-    reply_text: str, audio: AudioChunk, reader: PocketSphinxRecognizer
-) -> set[str]:
+def words_heard_back(reply_text: str, audio: AudioChunk, reader: Recognizer) -> set[str]:
     """The reply's longer words (4+ letters) that the open-vocabulary recogniser hears in ``audio``."""
     heard = set(
         reader.recognize(concat([silence(0.3), audio.for_speech(), silence(0.5)])).text.split()

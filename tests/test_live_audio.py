@@ -23,8 +23,8 @@ from speech_kit import speak, words_heard_back
 
 from audio.chunk import AudioChunk
 from bench.process_stats import hearth_env
+from bench.stock_recognizer import StockRecognizer
 from voice.dialogue.journal import Journal
-from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
 
 pytestmark = [
     pytest.mark.slow,
@@ -151,9 +151,7 @@ def test_spoken_check_in_through_a_sound_server(pulse: PulseServer, tmp_path: Pa
 
     spoken = np.frombuffer(recording.read_bytes(), dtype="<i2")
     assert spoken.size and np.abs(spoken).max() > 1000, "nothing reached the speaker"
-    heard = words_heard_back(
-        reply, AudioChunk(16000, 2, 1, spoken.tobytes()), PocketSphinxRecognizer(domain=False)
-    )
+    heard = words_heard_back(reply, AudioChunk(16000, 2, 1, spoken.tobytes()), StockRecognizer())
     assert len(heard) >= 2, (reply, heard)
     assert _journalled(hearth.journal) == [("tired",)]
 

@@ -11,7 +11,7 @@ from audio.chunk import AudioChunk, concat, silence
 from bench.bargein_bench import NaiveBargeIn
 from voice.loop.barge_in import BargeInMonitor
 from voice.loop.listener import Listener, Utterance
-from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.understander import Understander
 

@@ -9,7 +9,7 @@ from speech_kit import speak
 
 from audio.chunk import AudioChunk, concat, silence
 from voice.loop.listener import Listener, Utterance
-from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.understander import Understander
 

@@ -16,7 +16,7 @@ from voice.dialogue.engine import Dialogue
 from voice.loop.events import Events, LoopEvent, StreamClock
 from voice.loop.turns import Playback, TurnHandler
 from voice.loop.wake_gate import Request
-from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.speech.synthesizer import Synthesizer, VoiceSettings
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.understander import Understander

@@ -13,7 +13,7 @@ from voice.config import Settings
 from voice.dialogue.engine import Reply
 from voice.loop.listener import Listener, Utterance
 from voice.loop.wake_gate import Ignored, Request, State, WakeGate, Woken
-from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.understander import Understander
 

@@ -21,14 +21,15 @@ from audio.echo import EchoCanceller
 from audio.wav import read_wav, write_wav
 from bench.process_stats import hearth_env
 from bench.speech_bench import decode_after_the_end
+from bench.stock_recognizer import StockRecognizer
 from voice.config import Settings
 from voice.dialogue.engine import Dialogue
 from voice.dialogue.journal import Journal
 from voice.loop.voice_loop import LoopEvent, LoopOptions, Playback, StreamClock, VoiceLoop
 from voice.loop.wake_gate import strip_wake
-from voice.recognition import pocketsphinx_engine as asr_pocketsphinx
 from voice.recognition.language_model import contracted, crisis_sentences, training_sentences
-from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+from voice.recognition.pocketsphinx import PocketSphinxRecognizer
+from voice.recognition.pocketsphinx import crisis as pocketsphinx_crisis
 from voice.recognition.recognizer import Transcript
 from voice.speech.synthesizer import Synthesizer
 from voice.text import normalize
@@ -139,7 +140,7 @@ def test_watch_reading_needs_the_sound_and_the_first_reading_to_back_it(
     # alone keeps that reading from a crisis reply to kitchen chatter.
     monkeypatch.setattr(understanding, "WATCH_SHARED", 0.0)
     assert understander.understand(audio).result.intent is None  # the sound does not fit
-    monkeypatch.setattr(asr_pocketsphinx, "WATCH_MARGIN", -1e9)
+    monkeypatch.setattr(pocketsphinx_crisis, "WATCH_MARGIN", -1e9)
     assert understander.understand(audio).result.intent == "crisis"
     monkeypatch.setattr(understanding, "WATCH_SHARED", 0.2)
     assert understander.understand(audio).result.intent is None  # nothing heard first
@@ -167,15 +168,15 @@ def test_a_script_word_outside_the_stock_model_is_still_heard(
 
 
 def test_the_dictionary_holds_the_words_a_model_can_say() -> None:
-    """Only the domain recogniser's dictionary is cut; the stock-only one, standing for
-    what a user gets without Hearth, keeps the wheel's whole dictionary."""
+    """Only Hearth's dictionary is cut; the stock baseline, standing for what a user gets
+    without Hearth, keeps the wheel's whole dictionary."""
     cut = PocketSphinxRecognizer(["i need a childminder"])
-    whole = PocketSphinxRecognizer(domain=False)
+    whole = StockRecognizer()
     # "aaberg" is in the wheel's dictionary but no model can say it.
-    assert whole._decoder.lookup_word("aaberg") is not None
-    assert cut._decoder.lookup_word("aaberg") is None
+    assert whole.decoder.lookup_word("aaberg") is not None
+    assert not cut.decoder.knows("aaberg")
     for word in ("the", "tyres", "childminder", "because"):
-        assert cut._decoder.lookup_word(word) is not None, word
+        assert cut.decoder.knows(word), word
 
 
 def test_a_model_loaded_from_the_cache_brings_its_words(
@@ -188,7 +189,7 @@ def test_a_model_loaded_from_the_cache_brings_its_words(
     loaded = PocketSphinxRecognizer(["i need a childminder"])
     assert list((tmp_path / "hearth" / "pocketsphinx").glob("domain-*.dict"))
     for recognizer in (built, loaded):
-        assert recognizer._decoder.lookup_word("childminder") is not None
+        assert recognizer.decoder.knows("childminder")
 
 
 def test_silence_and_noise_are_not_understood(understander: Understander) -> None:
@@ -252,7 +253,7 @@ def test_follow_up_answered_without_wake_phrase(
     replies = [e for e in events if e.kind == "reply"]
     # Round trip: each spoken reply, recognised back by the open-vocabulary model,
     # contains some of the reply's own words.
-    reader = PocketSphinxRecognizer(domain=False)
+    reader = StockRecognizer()
     for event, audio in zip(replies, played, strict=False):
         assert len(words_heard_back(event.text, audio, reader)) >= 2, event.text
     assert events[0].kind == "ignored", events  # chatter before the wake phrase
@@ -337,27 +338,6 @@ def test_domain_model_learns_the_wake_phrase_in_front_of_sentences(
         assert strip_wake(heard.text, "hey hearth") is not None, (voice, heard.text)
 
 
-def test_listening_over_a_reply_streams_for_stop(tmp_path: Path) -> None:
-    """The barge-in search (``listen_over``): the reply's own words do not fire it, "stop" does,
-    while the audio is still streaming (no end of utterance needed)."""
-    recognizer = PocketSphinxRecognizer()
-    recognizer.recognize(speak("can we talk", "en-us", tmp_path / "first.wav"))  # settles CMN
-    reply = "take a slow breath and let the day be enough for now"
-    words = reply.split()
-    for voice in ("en-us", "en-gb"):
-        assert recognizer.listen_over(words, ["stop", "hey hearth"])
-        echo = speak(reply, voice, tmp_path / "reply.wav")
-        assert not [h for c in echo.split(0.1) if (h := recognizer.heard_over(c))], voice
-        recognizer.stop_listening_over()
-        assert recognizer.listen_over(words, ["stop", "hey hearth"])
-        said = concat([silence(0.3), speak("stop", voice, tmp_path / "stop.wav"), silence(0.5)])
-        heard = [h for c in said.split(0.1) if (h := recognizer.heard_over(c))]
-        assert heard[:1] == ["stop"], (voice, heard)
-        recognizer.stop_listening_over()
-    # The normal path works again afterwards.
-    assert recognizer.recognize(speak("i am so tired", "en-us", tmp_path / "t.wav")).text
-
-
 class _RecordingRecognizer(PocketSphinxRecognizer):
     """The real recogniser, keeping the audio each utterance was decoded from."""
 
@@ -428,12 +408,13 @@ def test_streamed_decoding_hears_what_decoding_after_the_end_hears(
         assert ("heard", "i am so tired") in heard[True], heard
 
 
-def test_stock_only_recogniser_does_not_decode_twice(tmp_path: Path) -> None:
-    """With no domain model the utterance was already read with the stock model: the
+def test_stock_baseline_does_not_decode_twice(tmp_path: Path) -> None:
+    """The stock baseline read the utterance with the stock model already: the
     open-vocabulary pass gives that reading back instead of decoding it again."""
-    recognizer = PocketSphinxRecognizer(domain=False)
+    recognizer = StockRecognizer()
     first = recognizer.recognize(speak("my car needs new tyres", "en-us", tmp_path / "c.wav"))
     again = recognizer.open_vocabulary()
+    assert again is not None
     assert first.text and again.text == first.text
     assert again.asr_ms == 0.0
 

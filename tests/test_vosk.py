@@ -269,3 +269,74 @@ def test_phrase_list_keeps_runs_of_known_words() -> None:
 )
 def test_supported(domain: str, open_: str, expected: bool) -> None:
     assert supported(domain, open_) is expected
+
+
+def test_watch_reads_a_crisis_phrase_the_sound_backs(ko_model: Path, speak: Speak) -> None:
+    """The crisis re-read counts where the open-vocabulary reading of the same audio has
+    the crisis reading's words. (espeak-ng's Korean is far from what the model knows, so
+    the crisis phrase here is what the open vocabulary hears in the audio: the mechanics,
+    not the model, are under test.)"""
+    rec = VoskRecognizer(ko_model, PHRASES)
+    rec.recognize(speak("죽고 싶어요").split(0.1))
+    # Vosk adapts to what it heard, so the same audio may read differently next time:
+    # the crisis phrase is taken from this utterance's own open reading.
+    open_ = rec.open_vocabulary()
+    assert open_ is not None and open_.text
+    rec.set_watch_phrases([open_.text, "감사합니다 사랑"])
+    watched = rec.watch()
+    assert watched is not None
+    assert watched.text == open_.text
+    assert watched.engine == "vosk+watch"
+    assert 0.0 < watched.confidence <= 1.0
+    assert watched.asr_ms > 0.0
+
+
+def test_watch_rejects_a_crisis_phrase_the_sound_does_not_back(
+    ko_model: Path, speak: Speak
+) -> None:
+    """A phrase list of crisis sentences maps English onto them; the open vocabulary does
+    not hear them, so the reading comes back empty (its time still counted)."""
+    rec = VoskRecognizer(ko_model, PHRASES)
+    rec.set_watch_phrases(["죽고 싶어요"])
+    rec.recognize(speak("good morning, I feel tired today", "en").split(0.1))
+    watched = rec.watch()
+    assert watched is not None
+    assert (watched.text, watched.confidence, watched.engine) == ("", 0.0, "vosk+watch")
+    assert watched.asr_ms > 0.0
+
+
+def test_watch_needs_crisis_phrases_the_model_knows(ko_model: Path, speak: Speak) -> None:
+    rec = VoskRecognizer(ko_model, PHRASES)
+    rec.set_watch_phrases(["zzyzx qwrtp"])
+    rec.recognize(speak("사랑").split(0.1))
+    assert rec.watch() is None
+
+
+def test_static_graph_has_no_crisis_reread_and_auto_says_so(
+    ko_model: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A model that cannot take phrase lists cannot re-read a crisis: its features say so,
+    and choosing it warns (``auto`` would otherwise pick the less safe engine silently)."""
+    from voice.recognition.engines import describe, make_recognizer
+    from voice.recognition.recognizer import Feature
+
+    monkeypatch.setattr("voice.recognition.vosk_engine.has_static_graph", lambda _path: True)
+    with caplog.at_level(logging.WARNING, logger="voice.recognition.engines"):
+        rec = make_recognizer("auto", str(ko_model))
+    assert Feature.CRISIS_REREAD not in rec.features
+    assert "no crisis re-read" in caplog.text and "--engine pocketsphinx" in caplog.text
+    assert "crisis re-read" not in describe(rec)
+    rec.set_watch_phrases(["죽고 싶어요"])
+    assert rec.watch() is None
+
+
+def test_auto_with_a_model_is_vosk_with_the_crisis_reread(
+    ko_model: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from voice.recognition.engines import describe, make_recognizer
+
+    with caplog.at_level(logging.WARNING, logger="voice.recognition.engines"):
+        rec = make_recognizer("auto", str(ko_model))
+    assert isinstance(rec, VoskRecognizer)
+    assert "crisis" not in caplog.text
+    assert describe(rec) == "vosk (open vocabulary, crisis re-read)"

@@ -25,7 +25,7 @@ from voice.files import atomic_write
 DEFAULT_THRESHOLD = 0.78
 """Confidence needed to accept a match (tuned on tests/data/dev_text.yaml)."""
 
-ENGINE_CHOICES = ("auto", "vosk", "pocketsphinx", "pocketsphinx-stock")
+ENGINE_CHOICES = ("auto", "vosk", "pocketsphinx")
 """The speech engines a config file may name."""
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from voice.recognition.recognizer import Recognizer, RecognizerError
+from voice.config import ENGINE_CHOICES
+from voice.recognition.recognizer import Feature, Recognizer, RecognizerError
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("auto", "vosk", "pocketsphinx", "pocketsphinx-stock")
+ENGINES = ENGINE_CHOICES
+"""The engines a setting or ``--engine`` may name (the config checks the same list)."""
 
 
 def make_recognizer(engine: str = "auto", vosk_model: str | None = None) -> Recognizer:
@@ -22,13 +24,28 @@ def make_recognizer(engine: str = "auto", vosk_model: str | None = None) -> Reco
         if path is not None:
             from voice.recognition.vosk_engine import VoskRecognizer
 
-            return VoskRecognizer(path)
+            vosk = VoskRecognizer(path)
+            if Feature.CRISIS_REREAD not in vosk.features:
+                log.warning(
+                    "Vosk (model at %s) has no crisis re-read: its graph is static, so a crisis "
+                    "sentence misheard once is not read again. Use --engine pocketsphinx, or a "
+                    "Vosk model with a dynamic graph (no HCLG.fst).",
+                    path,
+                )
+            return vosk
         if engine == "vosk":
             raise RecognizerError(
                 "No Vosk model found. Run `hearth models download en-us`, pass --vosk-model PATH, "
                 "or set HEARTH_VOSK_MODEL to an unpacked Vosk model folder."
             )
         log.info("No Vosk model found; using PocketSphinx.")
-    from voice.recognition.pocketsphinx_engine import PocketSphinxRecognizer
+    from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 
-    return PocketSphinxRecognizer(domain=engine != "pocketsphinx-stock")
+    return PocketSphinxRecognizer()
+
+
+def describe(recognizer: Recognizer) -> str:
+    """Which engine this is and what it can do, for the line ``hearth run`` prints:
+    "pocketsphinx+domain (open vocabulary, crisis re-read, wake spotting)"."""
+    can = [feature.value for feature in Feature if feature in recognizer.features]
+    return f"{recognizer.name} ({', '.join(can) if can else 'no second readings'})"

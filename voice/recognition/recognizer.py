@@ -1,7 +1,8 @@
 """The speech recogniser interface: feed audio, get partial and final text.
 
-Every engine (PocketSphinx, Vosk) implements it, and one contract test runs
-over all of them (tests/test_asr_contract.py).
+Every engine (PocketSphinx, Vosk) implements it and declares what else it can
+do in ``features``; one contract test runs over all of them
+(tests/test_recognizer_contract.py).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from audio.chunk import AudioChunk
 from voice.errors import HearthError
@@ -16,6 +18,17 @@ from voice.errors import HearthError
 
 class RecognizerError(HearthError):
     """A recogniser that cannot start (missing model, bad model folder); says what to do."""
+
+
+class Feature(Enum):
+    """What an engine can do beyond reading an utterance."""
+
+    OPEN_VOCABULARY = "open vocabulary"
+    """``open_vocabulary()`` re-reads the last utterance with the whole language."""
+    CRISIS_REREAD = "crisis re-read"
+    """``watch()`` re-reads the last utterance as a crisis sentence, backed by the sound."""
+    WAKE_SPOTTING = "wake spotting"
+    """``spot()`` finds a keyword in audio."""
 
 
 @dataclass(frozen=True)
@@ -33,9 +46,14 @@ class Transcript:
 
 
 class Recognizer(ABC):
-    """A streaming recogniser for 16 kHz mono 16-bit audio."""
+    """A streaming recogniser for 16 kHz mono 16-bit audio.
+
+    The optional readings (``open_vocabulary``, ``watch``, ``spot``) return None
+    from an engine whose ``features`` do not name them.
+    """
 
     name: str = "recognizer"
+    features: frozenset[Feature] = frozenset()
 
     @abstractmethod
     def start(self) -> None:
@@ -49,42 +67,30 @@ class Recognizer(ABC):
     def finish(self) -> Transcript:
         """End the utterance and return the final text."""
 
-    def set_phrases(self, sentences: Sequence[str]) -> None:  # noqa: B027 - optional hook
+    @abstractmethod
+    def set_phrases(self, sentences: Sequence[str]) -> None:
         """Constrain recognition to the domain (rebuilt when the scripts change)."""
 
-    def set_watch_phrases(self, sentences: Sequence[str]) -> None:  # noqa: B027 - optional hook
+    @abstractmethod
+    def set_watch_phrases(self, sentences: Sequence[str]) -> None:
         """Sentences that must not be missed (the crisis script's), for ``watch``."""
+
+    def open_vocabulary(self) -> Transcript | None:
+        """The last utterance read again with the engine's whole vocabulary, so that free
+        speech the scripts never imagined still arrives as text; None when the engine
+        cannot, or before any utterance."""
+        return None
 
     def watch(self) -> Transcript | None:
         """The last utterance read again as one of the watch phrases. Its text is empty
-        when that reading does not fit the sound as well as the first one did (its
-        ``asr_ms`` still counts); None for engines that cannot tell."""
-        return None
-
-    def open_vocabulary(self) -> Transcript | None:
-        """The last utterance read again with the engine's whole vocabulary; None when the
-        engine has no open vocabulary."""
+        when the sound does not back that reading (its ``asr_ms`` still counts); None
+        when the engine cannot, or has nothing to read."""
         return None
 
     def spot(self, audio: AudioChunk, phrase: str, sensitivity: float) -> float | None:
         """Seconds into ``audio`` where ``phrase`` ends, or None; engines without a keyword
         mode return None and the loop falls back to reading the transcript."""
         return None
-
-    def listen_over(self, expected: Sequence[str], targets: Sequence[str]) -> bool:
-        """While Hearth speaks: start listening for one of ``targets`` (phrases such as
-        "stop") over audio that is mostly the ``expected`` words (the reply's echo).
-
-        Returns False when the engine cannot; the loop then reads whole utterances.
-        """
-        return False
-
-    def heard_over(self, chunk: AudioChunk) -> str | None:
-        """More audio for :meth:`listen_over`; the target heard so far, or None."""
-        return None
-
-    def stop_listening_over(self) -> None:  # noqa: B027 - optional hook
-        """End what :meth:`listen_over` started (Hearth stopped speaking)."""
 
     def recognize(self, audio: AudioChunk | Iterable[AudioChunk]) -> Transcript:
         """Recognise one whole utterance."""

@@ -30,17 +30,27 @@ Both results of the last utterance stay readable as ``last_domain`` and
 last utterance with the open vocabulary on request, as the PocketSphinx
 engine does.
 
+``watch()`` reads the last utterance again with a third recogniser, a phrase
+list of the crisis sentences alone. Such a list maps any sound onto a crisis
+phrase, so its reading counts only where the sound backs it: Vosk hands out no
+acoustic score to compare (the PocketSphinx engine compares acoustic fit), so
+the open-vocabulary reading of the same audio stands in for the sound, as it
+does for the domain result: at least ``SUPPORT`` of the crisis reading's words
+must be in it, and the crisis reading's mean word confidence must reach
+``LOW_CONFIDENCE``.
+
 Models with a static graph (``graph/HCLG.fst``, e.g. the big
 ``vosk-model-en-us-0.22``) cannot take a runtime phrase list: Vosk then logs
 "Runtime graphs are not supported by this model" and decodes the whole
 vocabulary. Vosk loads ``HCLG.fst`` whenever it exists and only builds runtime
 graphs from ``HCLr.fst`` + ``Gr.fst`` otherwise, so the folder tells in
 advance; this engine then logs a warning and recognises with the open
-vocabulary.
+vocabulary (and has no crisis re-read: ``features`` says so).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -51,7 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from audio.chunk import SPEECH_RATE, AudioChunk
-from voice.recognition.recognizer import Recognizer, RecognizerError, Transcript
+from voice.recognition.recognizer import Feature, Recognizer, RecognizerError, Transcript
 from voice.recognition.vosk_models import check_model, hint, require_model
 
 log = logging.getLogger(__name__)
@@ -176,7 +186,12 @@ class VoskRecognizer(Recognizer):
         """The last utterance decoded with the phrase list, before the open-vocabulary check."""
         self.last_open: Transcript | None = None
         """The last utterance decoded with the open vocabulary, when that was done."""
+        self._watch: Any = None
+        self.features = frozenset(
+            {Feature.OPEN_VOCABULARY} | (set() if self._static else {Feature.CRISIS_REREAD})
+        )
         self._active: Any = self._open
+        self._started = False
         self._dirty = False
         self._utterance: list[bytes] = []
         self._segments: list[list[Word]] = []
@@ -230,12 +245,23 @@ class VoskRecognizer(Recognizer):
         self.phrases = phrases
         self.name = "vosk+domain"
 
+    def set_watch_phrases(self, sentences: Sequence[str]) -> None:
+        """A phrase list of these sentences only, for ``watch`` (when the model can take one)."""
+        phrases = [] if self._static else phrase_list(sentences, self.knows)
+        if not phrases:
+            self._watch = None
+            return
+        if self.has_unk:
+            phrases.append(UNK)
+        self._watch = self._recognizer(json.dumps(phrases, ensure_ascii=False))
+
     def start(self) -> None:
         """Begin an utterance with the phrase list (or the open vocabulary)."""
         if self._dirty:
             self._active.Reset()
         self._active = self._domain if self._domain is not None else self._open
         self._dirty = False
+        self._started = True
         self._utterance = []
         self._segments = []
         self._elapsed = 0.0
@@ -271,7 +297,7 @@ class VoskRecognizer(Recognizer):
             return result
         if not heard_unk and self.has_unk and result.confidence >= LOW_CONFIDENCE:
             return result
-        open_ = self.open_vocabulary()
+        open_ = self._read_open()
         total = result.asr_ms + open_.asr_ms
         if heard_unk:
             use_open = bool(open_.text) or not result.text
@@ -284,8 +310,30 @@ class VoskRecognizer(Recognizer):
             return Transcript(open_.text, open_.confidence, total, open_.engine)
         return Transcript(result.text, result.confidence, total, result.engine)
 
-    def open_vocabulary(self) -> Transcript:
-        """Decode the last utterance again with the model's full vocabulary (no phrase list)."""
+    def open_vocabulary(self) -> Transcript | None:
+        """Decode the last utterance again with the model's full vocabulary (no phrase list);
+        None before the first utterance."""
+        return self._read_open() if self._started else None
+
+    def watch(self) -> Transcript | None:
+        """The last utterance read with the crisis phrase list; an empty text when the
+        open-vocabulary reading does not back it (see the module docstring), None when
+        there is no crisis list or no audio."""
+        audio = b"".join(self._utterance)
+        if self._watch is None or not audio:
+            return None
+        begin = time.perf_counter()
+        self._watch.AcceptWaveform(audio)
+        words = _words(self._watch.FinalResult())
+        open_ = self._read_open()
+        watched = self._transcript(words, time.perf_counter() - begin, "vosk+watch")
+        backed = watched.confidence >= LOW_CONFIDENCE and supported(watched.text, open_.text)
+        if watched.text and backed:
+            return watched
+        return dataclasses.replace(watched, text="", confidence=0.0)
+
+    def _read_open(self) -> Transcript:
+        """The open-vocabulary reading of the utterance so far, decoded once per utterance."""
         if self.last_open is not None:
             return self.last_open
         begin = time.perf_counter()

@@ -25,10 +25,10 @@ FALLBACK_MARGIN = 0.1
 """How much surer the matcher must be of open-vocabulary text than of domain text."""
 WATCH_SHARED = 0.2
 """Share of the crisis reading's words that the first reading must have heard too.
-Measured with the fit check (see ``asr_pocketsphinx.WATCH_MARGIN``, there at 0.0) on
-the dev crisis sentences and 240 others x six voices: clean, 17 missed crises rescued
-and 4 others turned into a crisis without it, 13 and 3 with it; at 10 dB, 38 and 13
-without, 33 and 6 with it. Word salad from noise is where a crisis-only model finds a
+Measured with the fit check (``voice.recognition.pocketsphinx.crisis.WATCH_MARGIN``, there
+at 0.0) on the dev crisis sentences and 240 others x six voices: clean, 17 missed crises
+rescued and 4 others turned into a crisis without it, 13 and 3 with it; at 10 dB, 38 and
+13 without, 33 and 6 with it. Word salad from noise is where a crisis-only model finds a
 crisis nobody said ("thinking of dying" for "okay thanks, bye")."""
 
 SURE_ENOUGH = 0.95
@@ -103,9 +103,10 @@ class Understander:
         open-vocabulary model when the domain text means nothing."""
         timings = {"asr_ms": transcript.asr_ms}
         result = self._match(transcript.text, timings)
-        fallback = getattr(self.recognizer, "open_vocabulary", None)
-        if result.best is None and result.reason != "not for hearth" and callable(fallback):
-            other: Transcript = fallback()
+        other = None
+        if result.best is None and result.reason != "not for hearth":
+            other = self.recognizer.open_vocabulary()
+        if other is not None:
             timings["fallback_ms"] = other.asr_ms
             other_result = self._match(other.text, timings)
             # Open-vocabulary text of unexpected speech is often a few stray words; only
