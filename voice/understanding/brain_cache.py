@@ -23,6 +23,7 @@ from typing import Any
 from voice import paths
 from voice.files import atomic_write, prune
 from voice.scripts.loader import all_script_files
+from voice.scripts.source import folder_problem
 
 KEEP = 4
 """Cached builds kept (each edit of the scripts makes one; the defaults' is ~17 MB)."""
@@ -46,11 +47,15 @@ def default_dir() -> Path:
 def key(folders: Sequence[Path], threshold: float) -> str:
     """A name for the build of these script folders by this version of Hearth."""
     digest = hashlib.sha256(f"{_code_digest()} threshold {threshold!r}\n".encode())
+    # A folder or file that cannot be read is part of the key: the build without it says
+    # so (it left something out), and must not be mistaken for a build that never had it.
+    for folder in folders:
+        digest.update(f"{folder}\0{folder_problem(folder) or 'readable'}\n".encode())
     for path in all_script_files(folders):
         try:
             content = path.read_bytes()
-        except OSError:
-            continue
+        except OSError as err:
+            content = f"unreadable: {err.strerror}".encode()
         digest.update(str(path).encode() + b"\0" + content)
     return digest.hexdigest()[:24]
 

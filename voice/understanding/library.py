@@ -80,9 +80,8 @@ class ScriptLibrary:
         self.threshold = threshold
         self.cache_dir = cache_dir
         self._signature = _signature(self.folders)
+        # What was left out is the caller's to report (``notice``): the CLI prints it once.
         self.brain = self._build(strict=False)
-        if self.notice:
-            log.warning("%s", self.notice)
         self.last_error: ScriptError | None = None
         self._building: threading.Thread | None = None
         self._built: ReloadResult | None = None
