@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench chat clean system-deps
+.PHONY: demo test test-fast lint typecheck pytest bench chat clean system-deps
 
 demo: $(STAMP)
 	$(BIN)/hearth demo
@@ -22,6 +22,10 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+# The edit-test cycle: everything but real speech, live audio and subprocesses.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)

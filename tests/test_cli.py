@@ -15,6 +15,8 @@ import pytest
 
 from bench.process_stats import hearth_env
 
+pytestmark = pytest.mark.slow  # subprocesses or real speech: the fast tier leaves them out
+
 BROKEN = Path(__file__).parent / "data" / "broken_scripts"
 
 

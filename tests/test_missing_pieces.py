@@ -14,6 +14,8 @@ from speech_kit import speak
 from audio.wav import write_wav
 from bench.process_stats import hearth_env
 
+pytestmark = pytest.mark.slow  # subprocesses: the fast tier leaves them out
+
 SHIM = """
 import ctypes, importlib.abc, runpy, sys
 

@@ -18,6 +18,8 @@ from audio.chunk import SPEECH_RATE, concat, silence
 from audio.wav import read_wav, write_wav
 from bench.process_stats import hearth_env
 
+pytestmark = pytest.mark.slow  # subprocesses or real speech: the fast tier leaves them out
+
 GOOD_SCRIPT = """\
 intent: garden
 phrases:

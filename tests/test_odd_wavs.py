@@ -16,6 +16,8 @@ from audio.chunk import silence
 from audio.wav import write_wav
 from bench.process_stats import hearth_env, run_measured
 
+pytestmark = pytest.mark.slow  # subprocesses or real speech: the fast tier leaves them out
+
 SENTENCE = ("en-us+f3", "hey hearth i feel exhausted")
 # name -> (sox output format options, sox effects) applied to the spoken sentence
 RECODED = {

@@ -37,6 +37,8 @@ from voice.understanding import understander as understanding
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.understander import Understander
 
+pytestmark = pytest.mark.slow  # subprocesses or real speech: the fast tier leaves them out
+
 # One sentence per intent that espeak-ng says clearly enough for PocketSphinx.
 SPOKEN = [
     ("en-us", "is it okay to take a break", "permission"),
