@@ -23,10 +23,12 @@ from . import (
     report,
     soak_bench,
     speech_bench,
+    understanding_bench,
 )
 
 BENCHES: dict[str, Callable[..., dict[str, Any]]] = {
     "matcher": matcher_bench.run,
+    "understanding": understanding_bench.run,
     "speech": speech_bench.run,
     "wake": speech_bench.run_wake,
     "endpoint": endpoint_bench.run,
@@ -88,6 +90,7 @@ def _run_all(quick: bool) -> report.Figures:
     # The matcher's per-call times are the most sensitive to a busy neighbour: it runs
     # before the second process starts.
     matcher = timed(matcher_bench.run)
+    understanding = timed(understanding_bench.run)
     with tempfile.TemporaryDirectory(prefix="hearth-bench-") as tmp:
         names = ("soak", "wake", "bargein", "endpoint", "frontend")
         behind = _Behind(Path(tmp), names, quick)
@@ -98,7 +101,15 @@ def _run_all(quick: bool) -> report.Figures:
     print(f"  [all: {time.perf_counter() - began:.0f} s]")
     finished = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return report.Figures(
-        matcher, speech, bargein, soak_result, frontend, quick, endpoint, measured=finished
+        matcher,
+        speech,
+        bargein,
+        soak_result,
+        frontend,
+        quick,
+        endpoint,
+        measured=finished,
+        understanding=understanding,
     )
 
 

@@ -66,7 +66,7 @@ def load(path: Path) -> BlindSet:
 
 
 @dataclass
-class Figures:
+class Scores:
     """What one understander made of one blind set."""
 
     intent_accuracy: float = 0.0
@@ -80,9 +80,9 @@ class Figures:
     """(group, text, what it got) for every wrong answer."""
 
 
-def evaluate(match: Callable[[str], MatchResult], blind: BlindSet) -> Figures:
+def evaluate(match: Callable[[str], MatchResult], blind: BlindSet) -> Scores:
     """Every figure of one blind set for one matcher."""
-    out = Figures()
+    out = Scores()
     begin = time.perf_counter()
     count = 0
 
@@ -129,7 +129,7 @@ def _share(
     texts: Sequence[str],
     got: Callable[[str], MatchResult],
     hit: Callable[[MatchResult], bool],
-    out: Figures,
+    out: Scores,
     group: str,
     *,
     count_hits: bool = False,
@@ -146,29 +146,43 @@ def _share(
     return hits / max(len(texts), 1)
 
 
+def hearth() -> Callable[[str], MatchResult]:
+    """Hearth's matcher over the default scripts, as ``hearth understand --text`` uses it."""
+    return ScriptLibrary([default_intents_dir()]).brain.matcher.match
+
+
+APPROACHES: dict[str, Callable[[], Callable[[str], MatchResult]]] = {"Hearth": hearth}
+"""Each understander measured, built fresh (its build's memory is measured too)."""
+
+
 def run(quick: bool = False) -> dict[str, Any]:
-    """Today's matcher on every blind set, with the memory its build takes."""
-    tracemalloc.start()
-    library = ScriptLibrary([default_intents_dir()])
-    brain_bytes = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    results: dict[str, Figures] = {}
-    for name, path in SETS.items():
-        figures = evaluate(library.brain.matcher.match, load(path))
-        results[name] = figures
-        print(
-            f"  {name}: intents {figures.intent_accuracy:.1%}, feeling "
-            f"{figures.feeling_accuracy:.1%}, chatter accepted {figures.chatter_false_accepts:.1%}, "
-            f"crisis recall {figures.crisis_recall:.1%}, near misses taken for a crisis "
-            f"{figures.near_miss_false_crisis:.1%}, disclosures helped "
-            f"{figures.disclosures_helped:.1%}, {figures.ms_per_utterance:.2f} ms per utterance"
-        )
-    return {"understanding": results, "understanding_brain_mb": brain_bytes / 1e6}
+    """Every approach on every blind set, with the memory its build takes."""
+    results: dict[str, dict[str, Scores]] = {}
+    memory: dict[str, float] = {}
+    for approach, build in APPROACHES.items():
+        tracemalloc.start()
+        match = build()
+        memory[approach] = tracemalloc.get_traced_memory()[0] / 1e6
+        tracemalloc.stop()
+        results[approach] = {}
+        for name, path in SETS.items():
+            figures = evaluate(match, load(path))
+            results[approach][name] = figures
+            print(
+                f"  {approach}, {name}: intents {figures.intent_accuracy:.1%}, feeling "
+                f"{figures.feeling_accuracy:.1%}, chatter accepted "
+                f"{figures.chatter_false_accepts:.1%}, crisis recall {figures.crisis_recall:.1%}, "
+                f"near misses taken for a crisis {figures.near_miss_false_crisis:.1%}, "
+                f"disclosures helped {figures.disclosures_helped:.1%}, "
+                f"{figures.ms_per_utterance:.2f} ms per utterance"
+            )
+    return {"understanding": results, "understanding_mb": memory}
 
 
 if __name__ == "__main__":
     found = run()
-    for name, figures in found["understanding"].items():
-        print(f"\n{name}: {len(figures.misses)} wrong")
-        for group, text, answer in figures.misses:
-            print(f"  [{group}] {text!r} -> {answer}")
+    for approach, sets in found["understanding"].items():
+        for name, figures in sets.items():
+            print(f"\n{approach}, {name}: {len(figures.misses)} wrong")
+            for group, text, answer in figures.misses:
+                print(f"  [{group}] {text!r} -> {answer}")
