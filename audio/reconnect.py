@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from audio.chunk import AudioChunk, AudioError
-from audio.devices import Microphone, rescan_devices
+from audio.devices import rescan_devices
+from audio.microphone import Microphone
 
 
 @dataclass(frozen=True)

@@ -99,9 +99,10 @@ def test_lower_layers_never_import_upper_ones() -> None:
     for path, module in _modules():
         own, level = _layer(module)
         for line, name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
-            if not _is_package(name) and not (REPO / Path(*name.split("."))).with_suffix(
-                ".py"
-            ).exists():
+            if (
+                not _is_package(name)
+                and not (REPO / Path(*name.split("."))).with_suffix(".py").exists()
+            ):
                 continue  # an imported name, not a module
             theirs, other = _layer(name)
             if other > level:

@@ -16,7 +16,9 @@ import pytest
 from audio_testkit import tone
 
 from audio.chunk import AudioError
-from audio.devices import DeviceInfo, Microphone, Speaker, find_device, list_devices
+from audio.devices import DeviceInfo, find_device, list_devices
+from audio.microphone import Microphone
+from audio.speaker import Speaker
 
 ROOT = Path(__file__).resolve().parents[2]
 ALSA_CONF = Path("/usr/share/alsa/alsa.conf")
@@ -51,9 +53,16 @@ def test_list_devices_returns_device_infos() -> None:
             "microphone",
             "no such microphone",
             "No microphone matches 'no such microphone'",
-            "--input",
+            "--input FILE.wav",
         ),
-        (Speaker, "speaker", 9999, "No speaker has index 9999", "--output"),
+        # Without a speaker Hearth still answers into a file, which needs a recording to answer.
+        (
+            Speaker,
+            "speaker",
+            9999,
+            "No speaker has index 9999",
+            "--input FILE.wav --output replies.wav",
+        ),
     ],
 )
 def test_missing_device_offers_files_or_typing(
@@ -70,7 +79,7 @@ def test_missing_device_offers_files_or_typing(
             device()
         message = str(caught.value)
         assert message.startswith(f"No {kind} found (")
-        assert message.endswith(f"Use {option} FILE.wav, or `hearth chat` to type.")
+        assert message.endswith(f"Use {option}, or `hearth chat` to type.")
 
 
 class _PortAudioMissing(importlib.abc.MetaPathFinder):
@@ -95,7 +104,9 @@ def test_without_portaudio_every_entry_point_says_what_to_do(
         match=r"^No microphone found \(.*apt install libportaudio2`\)\. Use --input FILE.wav",
     ):
         Microphone()
-    with pytest.raises(AudioError, match=r"^No speaker found \(.*\)\. Use --output FILE.wav"):
+    with pytest.raises(
+        AudioError, match=r"^No speaker found \(.*\)\. Use --input FILE.wav --output replies.wav"
+    ):
         Speaker()
 
 
@@ -110,7 +121,7 @@ def test_audio_package_imports_without_portaudio() -> None:
         """
         import sys
         sys.modules["sounddevice"] = None
-        import audio.devices, audio.wav, audio.endpoint, audio.earcons
+        import audio.devices, audio.microphone, audio.speaker, audio.wav, audio.endpoint, audio.earcons
         print("ok")
         """
     )

@@ -18,8 +18,10 @@ from typing import Any
 import numpy as np
 
 from audio.chunk import AudioChunk, AudioError, concat
-from audio.devices import Microphone, Speaker, find_device, list_devices
+from audio.devices import find_device, list_devices
 from audio.earcons import listening_chime
+from audio.microphone import Microphone
+from audio.speaker import Speaker
 
 
 def error_of(action: Any) -> str:

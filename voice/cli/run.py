@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from audio.chunk import SPEECH_RATE, AudioChunk, AudioError
-from audio.devices import Speaker
 from audio.echo import EchoCanceller
 from audio.reconnect import ReconnectingMicrophone
+from audio.speaker import Speaker
 from audio.wav import iter_wav, write_wav_chunks
 from voice import app
 from voice.errors import UsageError
