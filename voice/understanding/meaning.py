@@ -36,9 +36,10 @@ PER_INTENT = 150
 few enough that a first start embeds them all within seconds."""
 REGULARISATION = 1.0
 """scikit-learn's C for the head over embeddings; tuned on a split of dev set C."""
-AGREEING_PROBABILITY = 0.5
+AGREEING_PROBABILITY = 0.55
 """A sentence the phrases leave unsure is understood when the meaning reading gives the
-same intent at least this probability (tuned on the train half of dev set C)..."""
+same intent at least this probability (tuned on the train half of dev set C and on
+tests/data/dev_text.yaml, where a lower one let "i missed the bus" through)..."""
 PHRASE_FLOOR = 0.5
 """...and that intent's phrase confidence is at least this: meaning alone, with no phrase
 near, took too much kitchen talk for a request."""
