@@ -153,7 +153,9 @@ def test_the_meaning_model_is_cached_and_read_back(scripts: ScriptSet, tmp_path:
     few = {name: list(scripts.expansions[name])[:5] for name in ("mantra", "stop", "crisis")}
     built = MeaningModel.cached(enc, few, tmp_path)
     (stored,) = tmp_path.glob("meaning-*.npz")
+    written = stored.stat().st_mtime_ns
     loaded = MeaningModel.cached(enc, few, tmp_path)
+    assert stored.stat().st_mtime_ns == written  # read back, not trained and written again
     assert loaded.classes == built.classes
     assert np.array_equal(loaded.weights, built.weights)
     assert len(loaded.crisis_examples) == 5 and len(loaded.other_examples) == 10
