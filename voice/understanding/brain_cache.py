@@ -24,7 +24,6 @@ from voice import paths
 from voice.files import atomic_write, prune
 from voice.scripts.loader import all_script_files
 from voice.scripts.source import folder_problem
-from voice.understanding import encoder
 
 KEEP = 4
 """Cached builds kept (each edit of the scripts makes one; the defaults' is ~17 MB)."""
@@ -48,9 +47,6 @@ def default_dir() -> Path:
 def key(folders: Sequence[Path], threshold: float) -> str:
     """A name for the build of these script folders by this version of Hearth."""
     digest = hashlib.sha256(f"{_code_digest()} threshold {threshold!r}\n".encode())
-    # A build without the sentence encoder reads by phrases alone: once the encoder is
-    # installed, that build must not be taken for one that reads by meaning too.
-    digest.update(f"encoder {encoder.shared() is not None}\n".encode())
     # A folder or file that cannot be read is part of the key: the build without it says
     # so (it left something out), and must not be mistaken for a build that never had it.
     for folder in folders:

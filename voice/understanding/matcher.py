@@ -27,7 +27,6 @@ from voice.scripts.model import CRISIS_INTENT, ScriptSet
 from voice.text import normalize
 from voice.understanding.classifier import IntentClassifier
 from voice.understanding.crisis import CrisisDetector
-from voice.understanding.meaning import learn_meaning
 from voice.understanding.phrase_score import PhraseScorer, word_weights
 from voice.understanding.respell import Respeller
 from voice.understanding.slots import SlotFinder
@@ -87,8 +86,6 @@ class Match:
     """How closely the sentence follows ``phrase`` (0 to 1), before blending."""
     learned: float = 0.0
     """The classifier's probability for this intent (0 when it is not used)."""
-    meaning: float = 0.0
-    """The meaning reading's probability for this intent (0 when it did not decide)."""
 
 
 @dataclass(frozen=True)
@@ -141,20 +138,12 @@ class Matcher:
         scripts: ScriptSet,
         threshold: float = DEFAULT_THRESHOLD,
         cache_dir: Path | None = None,
-        meaning: bool = True,
     ) -> None:
-        """The classifier's weights are cached in ``cache_dir`` (default ``~/.cache/hearth/classifier``).
-
-        ``meaning``: also read sentences by meaning when the sentence encoder is installed
-        (False: by phrases alone, as on a device without it).
-        """
+        """The classifier's weights are cached in ``cache_dir`` (default ``~/.cache/hearth/classifier``)."""
         self.threshold = threshold
         self._not_for_hearth = frozenset(
             name for name, script in scripts.intents.items() if script.action == "ignore"
         )
-        # Commands ("slower", "stop", "say that again") mean the same said to a child as to
-        # Hearth, so meaning cannot tell who was addressed: only their phrases accept them.
-        self._acting = frozenset(name for name, script in scripts.intents.items() if script.action)
         self._slots = SlotFinder(scripts.lists)
         self._crisis = CrisisDetector(scripts.crisis_terms)
         self._phrases: list[str] = []
@@ -179,17 +168,11 @@ class Matcher:
             if 1 < len(by_intent) <= MAX_CLASSIFIER_INTENTS
             else None
         )
-        self._meaning = learn_meaning(scripts.expansions, cache_dir) if meaning else None
         support = self._classifier.support if self._classifier else {}
         self._shares = {
             intent: CLASSIFIER_SHARE * min(1.0, support.get(intent, 0) / FULL_SUPPORT)
             for intent in by_intent
         }
-
-    @property
-    def reads_meaning(self) -> bool:
-        """True when sentences are also read by meaning (the sentence encoder is installed)."""
-        return self._meaning is not None
 
     def _collect(self, scripts: ScriptSet) -> None:
         """Every expanded phrase as the matcher compares it, once per intent."""
@@ -275,13 +258,6 @@ class Matcher:
         if term is not None:
             crisis = Match(CRISIS_INTENT, 1.0, slots, term)
             return MatchResult(canon.text, crisis, (crisis,))
-        # The crisis net, behind the rules: meaning can add a crisis reading they missed.
-        reading = self._meaning.read(normalised) if self._meaning else None
-        if reading is not None and reading.is_crisis:
-            crisis = Match(
-                CRISIS_INTENT, 1.0, slots, "", meaning=reading.probabilities[CRISIS_INTENT]
-            )
-            return MatchResult(canon.text, crisis, (crisis,))
         by_phrase = self.rank(canon.text, slots)
         if not by_phrase:
             return MatchResult(canon.text, None, (), "no match")
@@ -311,10 +287,6 @@ class Matcher:
         opening = self.opening_clause(canon.text, slots, best.intent)
         if opening is not None:
             return MatchResult(canon.text, opening, ranked)
-        if reading is not None and words > 1 and best.intent not in self._acting:
-            agreed = reading.confirms(best.intent, best.confidence)
-            if agreed:
-                return MatchResult(canon.text, replace(best, meaning=agreed), ranked)
         return MatchResult(canon.text, None, ranked, "near tie" if tie else "below threshold")
 
     def opening_clause(self, text: str, slots: Mapping[str, str], leaning: str) -> Match | None:
