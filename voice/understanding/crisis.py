@@ -1,8 +1,12 @@
 """The crisis check: runs before any other matching and favours recall.
 
 A parent who says they might hurt themselves or their child must never get a
-mantra because a fuzzy score happened to be higher. Crisis terms match
-anywhere in the sentence, and with a small tolerance for misheard letters.
+mantra because a fuzzy score happened to be higher. Crisis terms name a concept
+(an act and its target, with what frames it: "scared i will", "part of me wants
+to"); they match anywhere in the sentence, with hedges and fillers between their
+words ("i want to really hurt myself"), and with a small tolerance for misheard
+letters. A term just after a negation ("i would never hurt my baby") or an
+accident ("i cut myself on the tin") does not count.
 """
 
 from __future__ import annotations
@@ -17,6 +21,24 @@ from rapidfuzz import fuzz, process
 _FUZZY_CUTOFF = 92.0
 _FUZZY_MIN_CHARS = 10
 _ANCHOR_CUTOFF = 75.0
+
+SOFT_WORDS = frozenset(
+    "just really so actually honestly seriously sometimes literally truly genuinely properly "
+    "badly secretly quietly still even maybe probably always constantly often totally "
+    "completely definitely lowkey tbh fr kinda basically simply".split()
+)
+"""Hedges and fillers that may stand between a term's words without changing its meaning."""
+
+NEGATIONS = frozenset({"not", "never", "no"})
+"""Words that, just before a term, turn it into its opposite."""
+
+ACCIDENTS = frozenset(
+    "on shaving chopping cooking opening peeling falling playing accidentally by doing".split()
+)
+"""Words that, just after an act on oneself in the past ("i cut myself on the tin"), make
+it an accident. Read only after the past forms in ``_PAST_SELF``."""
+
+_PAST_SELF = frozenset({"cut myself", "hurt myself", "burnt myself", "burned myself"})
 
 
 class CrisisDetector:
@@ -48,12 +70,24 @@ class CrisisDetector:
         words = normalised.split()
         if not self._exact or not words:
             return None
-        # Leftmost, then longest: what the first term found reading the sentence would be.
+        found = self._exact_term(words)
+        if found is None:
+            kept = [w for w in words if w not in SOFT_WORDS]
+            found = self._exact_term(kept) if len(kept) < len(words) else None
+        return found if found is not None else self._fuzzy_term(normalised, words)
+
+    def _exact_term(self, words: list[str]) -> str | None:
+        """The leftmost, then longest, term read as whole words that no negation or
+        accident around it undoes."""
         for start in range(len(words)):
             for size in range(min(self._longest, len(words) - start), 0, -1):
                 run = " ".join(words[start : start + size])
-                if run in self._exact:
+                if run in self._exact and not _undone(run, words, start, start + size):
                     return run
+        return None
+
+    def _fuzzy_term(self, normalised: str, words: list[str]) -> str | None:
+        """The closest term with a few letters misheard, or None."""
         # Recognisers split or join words ("my self"): also try neighbouring pairs joined.
         heard = sorted(w for w in set(words) | {a + b for a, b in pairwise(words)} if len(w) >= 3)
         if not heard or not self._anchors:
@@ -80,3 +114,18 @@ class CrisisDetector:
         )
         # The closest term (rapidfuzz sorts by score, ties in the order given).
         return terms[found[0][2]][0] if found else None
+
+
+def _undone(term: str, words: list[str], start: int, end: int) -> bool:
+    """Whether the words around a term found at ``words[start:end]`` take it back:
+    a negation just before ("i would never hurt my baby"), or an accident just after a
+    past act on oneself ("i cut myself on the tin", but not "on purpose")."""
+    if start > 0 and words[start - 1] in NEGATIONS:
+        return True
+    after = words[end : end + 2]
+    return (
+        any(term.endswith(past) for past in _PAST_SELF)
+        and bool(after)
+        and after[0] in ACCIDENTS
+        and after[1:] != ["purpose"]
+    )
