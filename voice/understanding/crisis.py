@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 
 _FUZZY_CUTOFF = 92.0
 _FUZZY_MIN_CHARS = 10
+_FUZZY_MAX_WORDS = 4
 _ANCHOR_CUTOFF = 75.0
 
 SOFT_WORDS = frozenset(
@@ -40,6 +41,10 @@ it an accident. Read only after the past forms in ``_PAST_SELF``."""
 
 _PAST_SELF = frozenset({"cut myself", "hurt myself", "burnt myself", "burned myself"})
 
+IDIOMS_AFTER_MYSELF = frozenset({"laughing", "trying", "working", "doing", "for", "over"})
+"""Words that, just after an act on oneself, make it a figure of speech ("killing myself
+trying to keep up", "killed myself laughing")."""
+
 
 class CrisisDetector:
     """Says whether normalised text contains one of the crisis terms."""
@@ -54,7 +59,13 @@ class CrisisDetector:
         self._longest = max((len(t.split()) for t in self._terms), default=0)
         # For the fuzzy pass, each term is filed under its rarest word (its anchor), so
         # only the terms whose anchor resembles a word of the sentence are compared.
-        fuzzy = [t for t in self._terms if len(t) >= _FUZZY_MIN_CHARS and " " in t]
+        # Long terms (a frame, an act and a target) are left to the exact pass: their cores
+        # are shorter terms too, and thousands of them made this pass four times slower.
+        fuzzy = [
+            t
+            for t in self._terms
+            if len(t) >= _FUZZY_MIN_CHARS and 1 < len(t.split()) <= _FUZZY_MAX_WORDS
+        ]
         counts = Counter(w for t in fuzzy for w in set(t.split()))
         self._by_anchor: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for term in fuzzy:
@@ -70,21 +81,29 @@ class CrisisDetector:
         words = normalised.split()
         if not self._exact or not words:
             return None
-        found = self._exact_term(words)
-        if found is None:
-            kept = [w for w in words if w not in SOFT_WORDS]
-            found = self._exact_term(kept) if len(kept) < len(words) else None
-        return found if found is not None else self._fuzzy_term(normalised, words)
+        found, taken_back = self._exact_term(words)
+        kept = [w for w in words if w not in SOFT_WORDS]
+        if found is None and len(kept) < len(words):
+            found, back = self._exact_term(kept)
+            taken_back = taken_back or back
+        if found is not None or taken_back:
+            # A term the sentence itself took back ("i am not going to hurt myself") must
+            # not come back as a near spelling of itself.
+            return found
+        return self._fuzzy_term(normalised, words)
 
-    def _exact_term(self, words: list[str]) -> str | None:
-        """The leftmost, then longest, term read as whole words that no negation or
-        accident around it undoes."""
+    def _exact_term(self, words: list[str]) -> tuple[str | None, bool]:
+        """The leftmost, then longest, term read as whole words that no negation, idiom
+        or accident around it undoes; and whether some term was undone."""
+        taken_back = False
         for start in range(len(words)):
             for size in range(min(self._longest, len(words) - start), 0, -1):
                 run = " ".join(words[start : start + size])
-                if run in self._exact and not _undone(run, words, start, start + size):
-                    return run
-        return None
+                if run in self._exact:
+                    if not _undone(run, words, start, start + size):
+                        return run, taken_back
+                    taken_back = True
+        return None, taken_back
 
     def _fuzzy_term(self, normalised: str, words: list[str]) -> str | None:
         """The closest term with a few letters misheard, or None."""
@@ -118,14 +137,15 @@ class CrisisDetector:
 
 def _undone(term: str, words: list[str], start: int, end: int) -> bool:
     """Whether the words around a term found at ``words[start:end]`` take it back:
-    a negation just before ("i would never hurt my baby"), or an accident just after a
-    past act on oneself ("i cut myself on the tin", but not "on purpose")."""
+    a negation just before ("i would never hurt my baby"), an idiom ("killing myself
+    trying"), or an accident just after a past act on oneself ("i cut myself on the tin",
+    but not "on purpose")."""
     if start > 0 and words[start - 1] in NEGATIONS:
         return True
     after = words[end : end + 2]
-    return (
-        any(term.endswith(past) for past in _PAST_SELF)
-        and bool(after)
-        and after[0] in ACCIDENTS
-        and after[1:] != ["purpose"]
-    )
+    if not after or not term.endswith("myself"):
+        return False
+    if after[0] in IDIOMS_AFTER_MYSELF:
+        return True
+    past = any(term.endswith(act) for act in _PAST_SELF)
+    return past and after[0] in ACCIDENTS and after[1:] != ["purpose"]
