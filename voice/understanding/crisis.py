@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
@@ -24,26 +25,98 @@ _FUZZY_MAX_WORDS = 4
 _ANCHOR_CUTOFF = 75.0
 
 SOFT_WORDS = frozenset(
-    "just really so actually honestly seriously sometimes literally truly genuinely properly "
-    "badly secretly quietly still even maybe probably always constantly often totally "
-    "completely definitely lowkey tbh fr kinda basically simply".split()
+    [
+        "just",
+        "really",
+        "so",
+        "actually",
+        "honestly",
+        "seriously",
+        "sometimes",
+        "literally",
+        "truly",
+        "genuinely",
+        "properly",
+        "badly",
+        "secretly",
+        "quietly",
+        "still",
+        "even",
+        "maybe",
+        "probably",
+        "always",
+        "constantly",
+        "often",
+        "totally",
+        "completely",
+        "definitely",
+        "lowkey",
+        "tbh",
+        "fr",
+        "kinda",
+        "basically",
+        "simply",
+    ]
 )
 """Hedges and fillers that may stand between a term's words without changing its meaning."""
 
 NEGATIONS = frozenset({"not", "never", "no"})
-"""Words that, just before a term, turn it into its opposite."""
+"""Words that, just before a term or before "going to" and a term, turn it into its
+opposite ("i would never hurt my baby", "i am not going to hurt myself")."""
 
 ACCIDENTS = frozenset(
-    "on shaving chopping cooking opening peeling falling playing accidentally by doing".split()
+    [
+        "on",
+        "shaving",
+        "chopping",
+        "cooking",
+        "opening",
+        "peeling",
+        "falling",
+        "playing",
+        "accidentally",
+        "by",
+        "doing",
+    ]
 )
 """Words that, just after an act on oneself in the past ("i cut myself on the tin"), make
 it an accident. Read only after the past forms in ``_PAST_SELF``."""
 
 _PAST_SELF = frozenset({"cut myself", "hurt myself", "burnt myself", "burned myself"})
 
+HARMS = frozenset(
+    [
+        "hurt",
+        "harm",
+        "hit",
+        "shake",
+        "smother",
+        "drown",
+        "kill",
+        "cut",
+        "suffocate",
+        "strangle",
+        "stab",
+        "choke",
+    ]
+)
+"""Acts that, after a negation ("i would never hurt my baby"), deny a crisis even where no
+term names them."""
+
 IDIOMS_AFTER_MYSELF = frozenset({"laughing", "trying", "working", "doing", "for", "over"})
 """Words that, just after an act on oneself, make it a figure of speech ("killing myself
 trying to keep up", "killed myself laughing")."""
+
+
+@dataclass(frozen=True)
+class CrisisReading:
+    """What the crisis check made of one sentence."""
+
+    term: str | None
+    """The crisis term found, or None."""
+    taken_back: bool
+    """Whether the sentence named a crisis term only to deny it ("i would never hurt my
+    baby"), so that nothing else should read a crisis into it either."""
 
 
 class CrisisDetector:
@@ -76,21 +149,22 @@ class CrisisDetector:
                 self._by_anchor[anchor].append((term, term.replace(" ", "")))
         self._anchors = sorted(self._by_anchor)  # the fuzzy pass reads them in this order
 
-    def find(self, normalised: str) -> str | None:
-        """The crisis term found in the text, or None."""
+    def read(self, normalised: str) -> CrisisReading:
+        """The crisis term found in normalised text, if any."""
         words = normalised.split()
         if not self._exact or not words:
-            return None
+            return CrisisReading(None, taken_back=False)
         found, taken_back = self._exact_term(words)
         kept = [w for w in words if w not in SOFT_WORDS]
         if found is None and len(kept) < len(words):
             found, back = self._exact_term(kept)
             taken_back = taken_back or back
-        if found is not None or taken_back:
-            # A term the sentence itself took back ("i am not going to hurt myself") must
-            # not come back as a near spelling of itself.
-            return found
-        return self._fuzzy_term(normalised, words)
+        if found is None and not taken_back:
+            taken_back = any(_negated(words, at) for at, w in enumerate(words) if w in HARMS)
+        if found is None and not taken_back:
+            # A term the sentence took back must not come back as a near spelling of itself.
+            found = self._fuzzy_term(normalised, words)
+        return CrisisReading(found, taken_back=found is None and taken_back)
 
     def _exact_term(self, words: list[str]) -> tuple[str | None, bool]:
         """The leftmost, then longest, term read as whole words that no negation, idiom
@@ -135,12 +209,19 @@ class CrisisDetector:
         return terms[found[0][2]][0] if found else None
 
 
+def _negated(words: list[str], at: int) -> bool:
+    """Whether a negation stands just before ``words[at]``, or before "going to" there."""
+    if at > 0 and words[at - 1] in NEGATIONS:
+        return True
+    return at > 2 and words[at - 3] in NEGATIONS and words[at - 2 : at] == ["going", "to"]
+
+
 def _undone(term: str, words: list[str], start: int, end: int) -> bool:
     """Whether the words around a term found at ``words[start:end]`` take it back:
     a negation just before ("i would never hurt my baby"), an idiom ("killing myself
     trying"), or an accident just after a past act on oneself ("i cut myself on the tin",
     but not "on purpose")."""
-    if start > 0 and words[start - 1] in NEGATIONS:
+    if _negated(words, start):
         return True
     after = words[end : end + 2]
     if not after or not term.endswith("myself"):
