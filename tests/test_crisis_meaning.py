@@ -46,6 +46,9 @@ IDIOMS = [
     "i'm so tired i could die",
     "have we got any pills for a cold",
     "shaking the bottle to mix the formula",
+    "i want to die of embarrassment",
+    "i want to smother him in kisses",
+    "i want to hit the gym",
 ]
 
 

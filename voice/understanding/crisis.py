@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 _FUZZY_CUTOFF = 92.0
 _FUZZY_MIN_CHARS = 10
 _FUZZY_MAX_WORDS = 4
+_PRONOUNS = frozenset({"him", "her", "them", "it"})
 _ANCHOR_CUTOFF = 75.0
 
 SOFT_WORDS = frozenset(
@@ -103,9 +104,12 @@ HARMS = frozenset(
 """Acts that, after a negation ("i would never hurt my baby"), deny a crisis even where no
 term names them."""
 
-IDIOMS_AFTER_MYSELF = frozenset({"laughing", "trying", "working", "doing", "for", "over"})
-"""Words that, just after an act on oneself, make it a figure of speech ("killing myself
-trying to keep up", "killed myself laughing")."""
+IDIOMS_AFTER = frozenset(
+    {"laughing", "trying", "working", "doing", "of embarrassment", "of shame", "of boredom"}
+    | {"in kisses", "with kisses", "in cuddles", "with love"}
+)
+"""Words that, just after a term, make it a figure of speech ("killing myself trying to
+keep up", "i want to die of embarrassment", "i want to smother him in kisses")."""
 
 
 @dataclass(frozen=True)
@@ -134,10 +138,14 @@ class CrisisDetector:
         # only the terms whose anchor resembles a word of the sentence are compared.
         # Long terms (a frame, an act and a target) are left to the exact pass: their cores
         # are shorter terms too, and thousands of them made this pass four times slower.
+        # So are terms ending in a pronoun, which one misheard word turns into everyday
+        # talk ("i want to hit them", "i want to hit the gym").
         fuzzy = [
             t
             for t in self._terms
-            if len(t) >= _FUZZY_MIN_CHARS and 1 < len(t.split()) <= _FUZZY_MAX_WORDS
+            if len(t) >= _FUZZY_MIN_CHARS
+            and 1 < len(t.split()) <= _FUZZY_MAX_WORDS
+            and t.rsplit(" ", 1)[-1] not in _PRONOUNS
         ]
         counts = Counter(w for t in fuzzy for w in set(t.split()))
         self._by_anchor: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -224,9 +232,9 @@ def _undone(term: str, words: list[str], start: int, end: int) -> bool:
     if _negated(words, start):
         return True
     after = words[end : end + 2]
+    if after and (after[0] in IDIOMS_AFTER or " ".join(after) in IDIOMS_AFTER):
+        return True
     if not after or not term.endswith("myself"):
         return False
-    if after[0] in IDIOMS_AFTER_MYSELF:
-        return True
     past = any(term.endswith(act) for act in _PAST_SELF)
     return past and after[0] in ACCIDENTS and after[1:] != ["purpose"]
