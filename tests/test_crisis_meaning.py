@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from voice.recognition.language_model import crisis_sentences
 from voice.scripts.model import CRISIS_INTENT
 from voice.text import normalize
 from voice.understanding.crisis import CrisisDetector
@@ -109,3 +110,15 @@ def test_dev_crisis_phrasings_and_near_misses(default_library: ScriptLibrary) ->
     taken = [s for s in data["near_misses"] if match(s).intent == CRISIS_INTENT]
     assert not missed
     assert len(taken) <= 0.025 * len(data["near_misses"]), taken
+
+
+def test_concepts_are_matched_but_left_out_of_the_recognisers_crisis_model(
+    default_library: ScriptLibrary,
+) -> None:
+    """Tens of thousands of concept sentences diluted the crisis model, which then no longer
+    rescued a misheard "everyone would be better off without me"."""
+    scripts = default_library.brain.scripts
+    assert "wants to hurt the baby" in scripts.crisis_concepts
+    assert "wants to hurt the baby" not in scripts.crisis_terms
+    assert "wants to hurt the baby" not in crisis_sentences(scripts)
+    assert default_library.brain.matcher.match("part of me wants to hurt the baby").intent

@@ -145,7 +145,7 @@ class Matcher:
             name for name, script in scripts.intents.items() if script.action == "ignore"
         )
         self._slots = SlotFinder(scripts.lists)
-        self._crisis = CrisisDetector(scripts.crisis_terms)
+        self._crisis = CrisisDetector((*scripts.crisis_terms, *scripts.crisis_concepts))
         self._phrases: list[str] = []
         self._intents: list[str] = []
         self._collect(scripts)
