@@ -118,7 +118,8 @@ def test_concepts_are_matched_but_left_out_of_the_recognisers_crisis_model(
     """Tens of thousands of concept sentences diluted the crisis model, which then no longer
     rescued a misheard "everyone would be better off without me"."""
     scripts = default_library.brain.scripts
-    assert "wants to hurt the baby" in scripts.crisis_concepts
-    assert "wants to hurt the baby" not in scripts.crisis_terms
-    assert "wants to hurt the baby" not in crisis_sentences(scripts)
-    assert default_library.brain.matcher.match("part of me wants to hurt the baby").intent
+    assert "jumping off a bridge" in scripts.crisis_concepts
+    assert "jumping off a bridge" not in scripts.crisis_terms
+    assert "jumping off a bridge" not in crisis_sentences(scripts)
+    match = default_library.brain.matcher.match("i feel like jumping off a bridge")
+    assert match.intent == CRISIS_INTENT
