@@ -82,9 +82,14 @@ def expand_one(
 
 
 def crisis_terms(
-    defaults: Gathered | None, merged: Gathered, rules: dict[str, Sentence], problems: Problems
+    defaults: Gathered | None,
+    merged: Gathered,
+    rules: dict[str, Sentence],
+    problems: Problems,
+    concepts: bool = False,
 ) -> tuple[str, ...]:
-    """The crisis terms expanded: the defaults' always, and an override's beside them."""
+    """The crisis terms (or with ``concepts`` the crisis concepts) expanded: the defaults'
+    always, and an override's beside them."""
     scripts: list[IntentScript] = []
     for folder in (defaults, merged):
         script = folder.intents.get(CRISIS_INTENT) if folder else None
@@ -92,7 +97,7 @@ def crisis_terms(
             scripts.append(script)
     terms: dict[str, None] = {}
     for script in scripts:
-        for template in script.crisis_terms:
+        for template in script.crisis_concepts if concepts else script.crisis_terms:
             for text in expand_one(
                 template, script.source, script.line, CRISIS_INTENT, merged, rules, problems
             ):

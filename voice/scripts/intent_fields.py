@@ -29,6 +29,7 @@ SCRIPT_KEYS = (
     "follow_up",
     "action",
     "crisis_terms",
+    "crisis_concepts",
 )
 FOLLOW_UP_KEYS = ("question", "answers")
 SILENT_ACTIONS = ("journal_summary", "repeat", "stop", "ignore")
@@ -118,11 +119,13 @@ def _read_fields(reading: _Reading) -> tuple[IntentScript, IntentLines] | None:
     follow_up = _follow_up(reading, lines)
     _check_replies(reading, replies, by_feeling, unsure, asks=follow_up is not None)
     crisis_terms = reading.strings("crisis_terms")
-    if crisis_terms and data.get("intent") != CRISIS_INTENT:
-        reading.add(
-            reading.at("crisis_terms"),
-            "only the 'crisis' intent may have crisis_terms; move them to crisis.yaml",
-        )
+    crisis_concepts = reading.strings("crisis_concepts")
+    for key, found in (("crisis_terms", crisis_terms), ("crisis_concepts", crisis_concepts)):
+        if found and data.get("intent") != CRISIS_INTENT:
+            reading.add(
+                reading.at(key),
+                f"only the 'crisis' intent may have {key}; move them to crisis.yaml",
+            )
     if name is None:
         return None
     description = data.get("description", "")
@@ -138,6 +141,7 @@ def _read_fields(reading: _Reading) -> tuple[IntentScript, IntentLines] | None:
         follow_up=follow_up,
         action=action,
         crisis_terms=crisis_terms,
+        crisis_concepts=crisis_concepts,
     )
     return script, lines
 

@@ -54,6 +54,7 @@ def load_without(folders: Sequence[Path], left_out: Collection[Path]) -> ScriptS
     check_routes(merged, problems)
     check_shared_sentences(origins, problems)
     crisis = crisis_terms(read[0] if read else None, merged, rules, problems)
+    concepts = crisis_terms(read[0] if read else None, merged, rules, problems, concepts=True)
     if problems.has_errors:
         raise ScriptError(problems.items)
     return ScriptSet(
@@ -64,6 +65,7 @@ def load_without(folders: Sequence[Path], left_out: Collection[Path]) -> ScriptS
         crisis_terms=crisis,
         folders=tuple(Path(f) for f in folders),
         warnings=tuple(problems.items),
+        crisis_concepts=concepts,
     )
 
 

@@ -74,6 +74,9 @@ class IntentScript:
     """One of ACTIONS, or None for a plain reply."""
     crisis_terms: tuple[str, ...] = ()
     """Templates that trigger this intent anywhere in a sentence (crisis only)."""
+    crisis_concepts: tuple[str, ...] = ()
+    """Templates that trigger it like ``crisis_terms``, but too many once expanded (a frame
+    times an act times a target) for the recogniser's crisis model to learn from."""
 
     @property
     def ends_conversation(self) -> bool:
@@ -99,6 +102,8 @@ class ScriptSet:
     """The folders loaded, defaults first."""
     warnings: tuple[ScriptProblem, ...] = ()
     """Problems that do not stop Hearth (e.g. a sentence shared by two intents)."""
+    crisis_concepts: tuple[str, ...] = ()
+    """Expanded, normalised crisis concepts (see ``IntentScript.crisis_concepts``)."""
 
     def feeling_noun(self, value: str) -> str:
         """How to say a feeling value as a noun ("guilty" -> "guilt")."""

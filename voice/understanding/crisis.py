@@ -1,14 +1,19 @@
 """The crisis check: runs before any other matching and favours recall.
 
 A parent who says they might hurt themselves or their child must never get a
-mantra because a fuzzy score happened to be higher. Crisis terms match
-anywhere in the sentence, and with a small tolerance for misheard letters.
+mantra because a fuzzy score happened to be higher. Crisis terms name a concept
+(an act and its target, with what frames it: "scared i will", "part of me wants
+to"); they match anywhere in the sentence, with hedges and fillers between their
+words ("i want to really hurt myself"), and with a small tolerance for misheard
+letters. A term just after a negation ("i would never hurt my baby") or an
+accident ("i cut myself on the tin") does not count.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
@@ -16,7 +21,106 @@ from rapidfuzz import fuzz, process
 
 _FUZZY_CUTOFF = 92.0
 _FUZZY_MIN_CHARS = 10
+_FUZZY_MAX_WORDS = 4
+_PRONOUNS = frozenset({"him", "her", "them", "it"})
 _ANCHOR_CUTOFF = 75.0
+
+SOFT_WORDS = frozenset(
+    [
+        "just",
+        "really",
+        "so",
+        "actually",
+        "honestly",
+        "seriously",
+        "sometimes",
+        "literally",
+        "truly",
+        "genuinely",
+        "properly",
+        "badly",
+        "secretly",
+        "quietly",
+        "still",
+        "even",
+        "maybe",
+        "probably",
+        "always",
+        "constantly",
+        "often",
+        "totally",
+        "completely",
+        "definitely",
+        "lowkey",
+        "tbh",
+        "fr",
+        "kinda",
+        "basically",
+        "simply",
+    ]
+)
+"""Hedges and fillers that may stand between a term's words without changing its meaning."""
+
+NEGATIONS = frozenset({"not", "never", "no"})
+"""Words that, just before a term or before "going to" and a term, turn it into its
+opposite ("i would never hurt my baby", "i am not going to hurt myself")."""
+
+ACCIDENTS = frozenset(
+    [
+        "on",
+        "shaving",
+        "chopping",
+        "cooking",
+        "opening",
+        "peeling",
+        "falling",
+        "playing",
+        "accidentally",
+        "by",
+        "doing",
+    ]
+)
+"""Words that, just after an act on oneself in the past ("i cut myself on the tin"), make
+it an accident. Read only after the past forms in ``_PAST_SELF``."""
+
+_PAST_SELF = frozenset({"cut myself", "hurt myself", "burnt myself", "burned myself"})
+
+HARMS = frozenset(
+    [
+        "hurt",
+        "harm",
+        "hit",
+        "shake",
+        "smother",
+        "drown",
+        "kill",
+        "cut",
+        "suffocate",
+        "strangle",
+        "stab",
+        "choke",
+    ]
+)
+"""Acts that, after a negation ("i would never hurt my baby"), deny a crisis even where no
+term names them."""
+
+IDIOMS_AFTER = frozenset(
+    {"laughing", "trying", "working", "doing", "of embarrassment", "of shame", "of boredom"}
+    | {"in kisses", "with kisses", "in cuddles", "with love"}
+)
+"""Words that, just after a term, make it a figure of speech ("killing myself trying to
+keep up", "i want to die of embarrassment", "i want to smother him in kisses")."""
+
+
+@dataclass(frozen=True)
+class CrisisReading:
+    """What the crisis check made of one sentence."""
+
+    term: str | None
+    """The crisis term found, or None."""
+    taken_back: bool
+    """Whether the sentence named a crisis term only to deny it ("i would never hurt my
+    baby"), so that nothing else should read a crisis into it either."""
 
 
 class CrisisDetector:
@@ -32,7 +136,17 @@ class CrisisDetector:
         self._longest = max((len(t.split()) for t in self._terms), default=0)
         # For the fuzzy pass, each term is filed under its rarest word (its anchor), so
         # only the terms whose anchor resembles a word of the sentence are compared.
-        fuzzy = [t for t in self._terms if len(t) >= _FUZZY_MIN_CHARS and " " in t]
+        # Long terms (a frame, an act and a target) are left to the exact pass: their cores
+        # are shorter terms too, and thousands of them made this pass four times slower.
+        # So are terms ending in a pronoun, which one misheard word turns into everyday
+        # talk ("i want to hit them", "i want to hit the gym").
+        fuzzy = [
+            t
+            for t in self._terms
+            if len(t) >= _FUZZY_MIN_CHARS
+            and 1 < len(t.split()) <= _FUZZY_MAX_WORDS
+            and t.rsplit(" ", 1)[-1] not in _PRONOUNS
+        ]
         counts = Counter(w for t in fuzzy for w in set(t.split()))
         self._by_anchor: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for term in fuzzy:
@@ -43,17 +157,38 @@ class CrisisDetector:
                 self._by_anchor[anchor].append((term, term.replace(" ", "")))
         self._anchors = sorted(self._by_anchor)  # the fuzzy pass reads them in this order
 
-    def find(self, normalised: str) -> str | None:
-        """The crisis term found in the text, or None."""
+    def read(self, normalised: str) -> CrisisReading:
+        """The crisis term found in normalised text, if any."""
         words = normalised.split()
         if not self._exact or not words:
-            return None
-        # Leftmost, then longest: what the first term found reading the sentence would be.
+            return CrisisReading(None, taken_back=False)
+        found, taken_back = self._exact_term(words)
+        kept = [w for w in words if w not in SOFT_WORDS]
+        if found is None and len(kept) < len(words):
+            found, back = self._exact_term(kept)
+            taken_back = taken_back or back
+        if found is None and not taken_back:
+            taken_back = any(_negated(words, at) for at, w in enumerate(words) if w in HARMS)
+        if found is None and not taken_back:
+            # A term the sentence took back must not come back as a near spelling of itself.
+            found = self._fuzzy_term(normalised, words)
+        return CrisisReading(found, taken_back=found is None and taken_back)
+
+    def _exact_term(self, words: list[str]) -> tuple[str | None, bool]:
+        """The leftmost, then longest, term read as whole words that no negation, idiom
+        or accident around it undoes; and whether some term was undone."""
+        taken_back = False
         for start in range(len(words)):
             for size in range(min(self._longest, len(words) - start), 0, -1):
                 run = " ".join(words[start : start + size])
                 if run in self._exact:
-                    return run
+                    if not _undone(run, words, start, start + size):
+                        return run, taken_back
+                    taken_back = True
+        return None, taken_back
+
+    def _fuzzy_term(self, normalised: str, words: list[str]) -> str | None:
+        """The closest term with a few letters misheard, or None."""
         # Recognisers split or join words ("my self"): also try neighbouring pairs joined.
         heard = sorted(w for w in set(words) | {a + b for a, b in pairwise(words)} if len(w) >= 3)
         if not heard or not self._anchors:
@@ -80,3 +215,26 @@ class CrisisDetector:
         )
         # The closest term (rapidfuzz sorts by score, ties in the order given).
         return terms[found[0][2]][0] if found else None
+
+
+def _negated(words: list[str], at: int) -> bool:
+    """Whether a negation stands just before ``words[at]``, or before "going to" there."""
+    if at > 0 and words[at - 1] in NEGATIONS:
+        return True
+    return at > 2 and words[at - 3] in NEGATIONS and words[at - 2 : at] == ["going", "to"]
+
+
+def _undone(term: str, words: list[str], start: int, end: int) -> bool:
+    """Whether the words around a term found at ``words[start:end]`` take it back:
+    a negation just before ("i would never hurt my baby"), an idiom ("killing myself
+    trying"), or an accident just after a past act on oneself ("i cut myself on the tin",
+    but not "on purpose")."""
+    if _negated(words, start):
+        return True
+    after = words[end : end + 2]
+    if after and (after[0] in IDIOMS_AFTER or " ".join(after) in IDIOMS_AFTER):
+        return True
+    if not after or not term.endswith("myself"):
+        return False
+    past = any(term.endswith(act) for act in _PAST_SELF)
+    return past and after[0] in ACCIDENTS and after[1:] != ["purpose"]

@@ -145,7 +145,7 @@ class Matcher:
             name for name, script in scripts.intents.items() if script.action == "ignore"
         )
         self._slots = SlotFinder(scripts.lists)
-        self._crisis = CrisisDetector(scripts.crisis_terms)
+        self._crisis = CrisisDetector((*scripts.crisis_terms, *scripts.crisis_concepts))
         self._phrases: list[str] = []
         self._intents: list[str] = []
         self._collect(scripts)
@@ -252,13 +252,16 @@ class Matcher:
         slots = MappingProxyType(dict(canon.slots))
         # Crisis words are looked for in what was heard as well as in its mended form,
         # so that mending can only add a crisis reading, never take one away.
-        term = self._crisis.find(heard)
-        if term is None and normalised != heard:
-            term = self._crisis.find(normalised)
-        if term is not None:
-            crisis = Match(CRISIS_INTENT, 1.0, slots, term)
+        reading = self._crisis.read(heard)
+        if reading.term is None and normalised != heard:
+            reading = self._crisis.read(normalised)
+        if reading.term is not None:
+            crisis = Match(CRISIS_INTENT, 1.0, slots, reading.term)
             return MatchResult(canon.text, crisis, (crisis,))
         by_phrase = self.rank(canon.text, slots)
+        if reading.taken_back:
+            # "I would never hurt my baby" is close to a crisis phrase in its words only.
+            by_phrase = tuple(m for m in by_phrase if m.intent != CRISIS_INTENT)
         if not by_phrase:
             return MatchResult(canon.text, None, (), "no match")
         words = len(canon.text.split())
