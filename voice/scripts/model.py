@@ -14,7 +14,9 @@ VOICE_ACTIONS = ("slower", "faster", "louder", "softer")
 ACTIONS = ("journal_summary", "repeat", "stop", "end", "help", "ignore", *VOICE_ACTIONS)
 """What an intent may do besides speaking (see docs/intent-scripts.md)."""
 
-REPLY_PLACEHOLDERS = ("feeling", "feeling_noun", "crisis_line")
+HELP_LINES = ("crisis_line", "violence_line", "maternal_line", "child_line")
+"""The help lines of the config a reply may name (``{violence_line}``...)."""
+REPLY_PLACEHOLDERS = ("feeling", "feeling_noun", *HELP_LINES)
 """The ``{...}`` names a reply may use."""
 
 ANSWER_KINDS = ("yes", "no", "feeling", "other")
@@ -74,6 +76,9 @@ class IntentScript:
     """One of ACTIONS, or None for a plain reply."""
     crisis_terms: tuple[str, ...] = ()
     """Templates that trigger this intent anywhere in a sentence (crisis only)."""
+    priority_terms: tuple[str, ...] = ()
+    """Templates that, found anywhere in a sentence, make it this intent over every other
+    but a crisis (serious disclosures: violence at home, a child harmed...)."""
 
     @property
     def ends_conversation(self) -> bool:
@@ -98,6 +103,10 @@ class ScriptSet:
     folders: tuple[Path, ...]
     """The folders loaded, defaults first."""
     warnings: tuple[ScriptProblem, ...] = ()
+    priority_terms: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Intent name -> its expanded, normalised priority terms (only intents that have some)."""
     """Problems that do not stop Hearth (e.g. a sentence shared by two intents)."""
 
     def feeling_noun(self, value: str) -> str:
