@@ -2,15 +2,15 @@
 
 An intent with ``priority_terms`` wins over every everyday intent when one of its
 terms is found anywhere in the sentence: a parent who says "he hit me again" must
-get the right help, not a fuzzy mantra or "sorry?". The terms are found as crisis
-terms are (whole words, with the same small tolerance for misheard letters).
+get the right help, not a fuzzy mantra or "sorry?". Unlike crisis terms, they are
+found only word for word: near spellings turned "how can i connect with my
+daughter" into "can not connect with my daughter". Misheard disclosures are still
+matched by the intents' phrases, as any sentence is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from voice.understanding.crisis import CrisisDetector
 
 
 class PriorityTerms:
@@ -22,13 +22,21 @@ class PriorityTerms:
         self._intent: dict[str, str] = {}
         for intent, texts in terms.items():
             for text in texts:
-                self._intent.setdefault(" ".join(text.split()), intent)
-        self._detector = CrisisDetector(self._intent)
+                if text.split():
+                    self._intent.setdefault(" ".join(text.split()), intent)
+        self._longest = max((len(t.split()) for t in self._intent), default=0)
 
     def find(self, *readings: str) -> tuple[str, str] | None:
-        """(intent, term) for the first reading holding a term, or None."""
+        """(intent, term) for the first reading holding a term, or None.
+
+        Leftmost, then longest, as runs of whole words: "i feel nothing when i hold her"
+        is the postpartum term starting at "feel", not depression's "feel nothing".
+        """
         for reading in readings:
-            term = self._detector.find(reading)
-            if term is not None:
-                return self._intent[term], term
+            words = reading.split()
+            for start in range(len(words)):
+                for size in range(min(self._longest, len(words) - start), 0, -1):
+                    run = " ".join(words[start : start + size])
+                    if run in self._intent:
+                        return self._intent[run], run
         return None
