@@ -29,14 +29,22 @@ class PriorityTerms:
     def find(self, *readings: str) -> tuple[str, str] | None:
         """(intent, term) for the first reading holding a term, or None.
 
-        Leftmost, then longest, as runs of whole words: "i feel nothing when i hold her"
-        is the postpartum term starting at "feel", not depression's "feel nothing".
+        The longest term found wins, then the leftmost: "i feel empty since having the
+        baby" is postpartum's "empty since having the baby", not depression's "i feel
+        empty". Terms are runs of whole words.
         """
         for reading in readings:
             words = reading.split()
-            for start in range(len(words)):
-                for size in range(min(self._longest, len(words) - start), 0, -1):
-                    run = " ".join(words[start : start + size])
-                    if run in self._intent:
-                        return self._intent[run], run
+            found = [
+                " ".join(words[start : start + size])
+                for start in range(len(words))
+                for size in range(1, min(self._longest, len(words) - start) + 1)
+            ]
+            best = max(
+                (run for run in found if run in self._intent),
+                key=lambda r: len(r.split()),
+                default=None,
+            )
+            if best is not None:
+                return self._intent[best], best
         return None
