@@ -100,6 +100,21 @@ def test_a_disclosure_outranks_an_everyday_match(default_library: ScriptLibrary)
         assert matcher.match(text).intent == intent, text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he beat me at chess again",
+        "she kicked me in her sleep",
+        "i was bullied as a kid and worry about my son",
+        "i've been feeling really low since the baby was born",  # name_feeling
+        "how can i connect with my daughter",  # once a near spelling of "can not connect"
+        "i hit my son today",  # the parent's own act: the crisis check's, not child_harmed
+    ],
+)
+def test_everyday_sentences_are_not_disclosures(default_library: ScriptLibrary, text: str) -> None:
+    assert default_library.brain.matcher.match(text).intent not in KINDS
+
+
 def test_dev_set_disclosures_are_all_helped_and_nothing_else_is_one(
     default_library: ScriptLibrary,
 ) -> None:
