@@ -35,6 +35,15 @@ class Settings:
 
     crisis_line: str = "988"
     """Said in crisis replies; 988 is the US Suicide & Crisis Lifeline (call or text)."""
+    violence_line: str = "1-800-799-7233, or text START to 88788"
+    """Said when a parent discloses violence or fear at home: the US National Domestic
+    Violence Hotline."""
+    maternal_line: str = "1-833-852-6262, call or text"
+    """Said when a parent describes postpartum depression or anxiety: the US National
+    Maternal Mental Health Hotline (for every parent, fathers too)."""
+    child_line: str = "1-800-422-4453"
+    """Said when a parent says someone is hurting their child: the US Childhelp National
+    Child Abuse Hotline."""
     keep_transcripts: bool = False
     """Store what was said in the journal (off unless the parent turns it on)."""
     journal: str = ""
@@ -108,6 +117,14 @@ _RANGES = {
 }
 """Sensible bounds: outside them Hearth would not hear, or not be heard."""
 
+_HELP_LINES = {
+    "crisis_line": "crisis",
+    "violence_line": "violence at home",
+    "maternal_line": "postpartum",
+    "child_line": "child harmed",
+}
+"""The lines replies give for help, each with the replies that name it: never empty."""
+
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 DEFAULTS = Settings()
 """Every setting at its default."""
@@ -150,10 +167,10 @@ def check_setting(name: str, value: object) -> Any:
 
 
 def _check_text(name: str, value: str, wrote: str) -> str:
-    if name == "crisis_line" and not value.strip():
+    if name in _HELP_LINES and not value.strip():
         raise ConfigError(
-            "crisis_line cannot be empty: crisis replies tell the parent whom to call or "
-            f'text; write a number such as "988"; {wrote}'
+            f"{name} cannot be empty: {_HELP_LINES[name]} replies tell the parent whom to "
+            f'call or text; write a number such as "{_example(name)}"; {wrote}'
         )
     if name == "engine" and value not in ENGINE_CHOICES:
         raise ConfigError(f"engine must be one of {', '.join(ENGINE_CHOICES)}; {wrote}")

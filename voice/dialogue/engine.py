@@ -26,7 +26,13 @@ from voice.config import Settings
 from voice.dialogue.journal import CheckIn, Journal, summary_sentence
 from voice.dialogue.replies import ReplyPicker
 from voice.errors import JournalError
-from voice.scripts.model import CRISIS_INTENT, VOICE_ACTIONS, FollowUp, IntentScript
+from voice.scripts.model import (
+    CRISIS_INTENT,
+    HELP_LINES,
+    VOICE_ACTIONS,
+    FollowUp,
+    IntentScript,
+)
 from voice.understanding.library import Brain
 from voice.understanding.matcher import MatchResult
 
@@ -255,7 +261,7 @@ class Dialogue:
     ) -> str:
         feeling = slots.get("feeling")
         values = {
-            "crisis_line": self.settings.crisis_line,
+            **{line: str(getattr(self.settings, line)) for line in HELP_LINES},
             **(
                 {"feeling": feeling, "feeling_noun": brain.scripts.feeling_noun(feeling)}
                 if feeling

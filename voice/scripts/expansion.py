@@ -103,3 +103,24 @@ def crisis_terms(
             ):
                 terms.setdefault(text, None)
     return tuple(terms)
+
+
+def priority_terms(
+    merged: Gathered, rules: dict[str, Sentence], problems: Problems
+) -> dict[str, tuple[str, ...]]:
+    """Each intent's priority terms expanded (intents without any left out).
+
+    Unlike crisis terms, an override's terms replace the default's: a therapist may
+    narrow what counts as a disclosure, and the crisis check stays first regardless.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for name, script in merged.intents.items():
+        terms: dict[str, None] = {}
+        lines = merged.lines[name].priority if name in merged.lines else []
+        for i, template in enumerate(script.priority_terms):
+            line = lines[i] if i < len(lines) else script.line
+            for text in expand_one(template, script.source, line, name, merged, rules, problems):
+                terms.setdefault(text, None)
+        if terms:
+            out[name] = tuple(terms)
+    return out

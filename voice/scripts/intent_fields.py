@@ -30,6 +30,7 @@ SCRIPT_KEYS = (
     "action",
     "crisis_terms",
     "crisis_concepts",
+    "priority_terms",
 )
 FOLLOW_UP_KEYS = ("question", "answers")
 SILENT_ACTIONS = ("journal_summary", "repeat", "stop", "ignore")
@@ -50,6 +51,8 @@ class IntentLines:
     """Follow-up answer key -> its line."""
     feelings: dict[str, int] = field(default_factory=dict)
     """replies_by_feeling key -> its line."""
+    priority: list[int] = field(default_factory=list)
+    """The line of each priority term, in order."""
 
 
 @dataclass
@@ -118,14 +121,7 @@ def _read_fields(reading: _Reading) -> tuple[IntentScript, IntentLines] | None:
         _nothing_to_say(reading, any(by_feeling.values()))
     follow_up = _follow_up(reading, lines)
     _check_replies(reading, replies, by_feeling, unsure, asks=follow_up is not None)
-    crisis_terms = reading.strings("crisis_terms")
-    crisis_concepts = reading.strings("crisis_concepts")
-    for key, found in (("crisis_terms", crisis_terms), ("crisis_concepts", crisis_concepts)):
-        if found and data.get("intent") != CRISIS_INTENT:
-            reading.add(
-                reading.at(key),
-                f"only the 'crisis' intent may have {key}; move them to crisis.yaml",
-            )
+    crisis_terms, crisis_concepts, priority_terms = _terms(reading, lines)
     if name is None:
         return None
     description = data.get("description", "")
@@ -142,8 +138,37 @@ def _read_fields(reading: _Reading) -> tuple[IntentScript, IntentLines] | None:
         action=action,
         crisis_terms=crisis_terms,
         crisis_concepts=crisis_concepts,
+        priority_terms=priority_terms,
     )
     return script, lines
+
+
+def _terms(
+    reading: _Reading, lines: IntentLines
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The crisis terms and concepts (crisis only) and priority terms (any intent but crisis)."""
+    data = reading.data
+    crisis_terms = reading.strings("crisis_terms")
+    crisis_concepts = reading.strings("crisis_concepts")
+    for key, found in (("crisis_terms", crisis_terms), ("crisis_concepts", crisis_concepts)):
+        if found and data.get("intent") != CRISIS_INTENT:
+            reading.add(
+                reading.at(key),
+                f"only the 'crisis' intent may have {key}; move them to crisis.yaml",
+            )
+    priority_terms = reading.strings("priority_terms")
+    raw_terms = data.get("priority_terms")
+    lines.priority = [
+        line_of(raw_terms, i, reading.at("priority_terms"))
+        for i, item in enumerate(raw_terms if isinstance(raw_terms, list) else [raw_terms])
+        if isinstance(item, str | int | float) and str(item).strip()
+    ]
+    if priority_terms and data.get("intent") == CRISIS_INTENT:
+        reading.add(
+            reading.at("priority_terms"),
+            "crisis already comes first; write its terms under 'crisis_terms:'",
+        )
+    return crisis_terms, crisis_concepts, priority_terms
 
 
 def _nothing_to_say(reading: _Reading, for_some_feelings: bool) -> None:

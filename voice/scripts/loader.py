@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from voice.errors import ScriptError, ScriptProblem
 from voice.scripts.checks import check_routes, check_shared_sentences
-from voice.scripts.expansion import crisis_terms, expand_all
+from voice.scripts.expansion import crisis_terms, expand_all, priority_terms
 from voice.scripts.gathered import Gathered, merge
 from voice.scripts.intent_fields import read_intent
 from voice.scripts.model import CRISIS_INTENT, ScriptSet
@@ -55,6 +55,7 @@ def load_without(folders: Sequence[Path], left_out: Collection[Path]) -> ScriptS
     check_shared_sentences(origins, problems)
     crisis = crisis_terms(read[0] if read else None, merged, rules, problems)
     concepts = crisis_terms(read[0] if read else None, merged, rules, problems, concepts=True)
+    serious = priority_terms(merged, rules, problems)
     if problems.has_errors:
         raise ScriptError(problems.items)
     return ScriptSet(
@@ -63,6 +64,7 @@ def load_without(folders: Sequence[Path], left_out: Collection[Path]) -> ScriptS
         rules=MappingProxyType(dict(merged.rules)),
         expansions=MappingProxyType(expansions),
         crisis_terms=crisis,
+        priority_terms=MappingProxyType(serious),
         folders=tuple(Path(f) for f in folders),
         warnings=tuple(problems.items),
         crisis_concepts=concepts,

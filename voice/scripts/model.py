@@ -14,7 +14,9 @@ VOICE_ACTIONS = ("slower", "faster", "louder", "softer")
 ACTIONS = ("journal_summary", "repeat", "stop", "end", "help", "ignore", *VOICE_ACTIONS)
 """What an intent may do besides speaking (see docs/intent-scripts.md)."""
 
-REPLY_PLACEHOLDERS = ("feeling", "feeling_noun", "crisis_line")
+HELP_LINES = ("crisis_line", "violence_line", "maternal_line", "child_line")
+"""The help lines of the config a reply may name (``{violence_line}``...)."""
+REPLY_PLACEHOLDERS = ("feeling", "feeling_noun", *HELP_LINES)
 """The ``{...}`` names a reply may use."""
 
 ANSWER_KINDS = ("yes", "no", "feeling", "other")
@@ -77,6 +79,9 @@ class IntentScript:
     crisis_concepts: tuple[str, ...] = ()
     """Templates that trigger it like ``crisis_terms``, but too many once expanded (a frame
     times an act times a target) for the recogniser's crisis model to learn from."""
+    priority_terms: tuple[str, ...] = ()
+    """Templates that, found anywhere in a sentence, make it this intent over every other
+    but a crisis (serious disclosures: violence at home, a child harmed...)."""
 
     @property
     def ends_conversation(self) -> bool:
@@ -101,6 +106,10 @@ class ScriptSet:
     folders: tuple[Path, ...]
     """The folders loaded, defaults first."""
     warnings: tuple[ScriptProblem, ...] = ()
+    priority_terms: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Intent name -> its expanded, normalised priority terms (only intents that have some)."""
     """Problems that do not stop Hearth (e.g. a sentence shared by two intents)."""
     crisis_concepts: tuple[str, ...] = ()
     """Expanded, normalised crisis concepts (see ``IntentScript.crisis_concepts``)."""

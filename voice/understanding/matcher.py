@@ -28,6 +28,7 @@ from voice.text import normalize
 from voice.understanding.classifier import IntentClassifier
 from voice.understanding.crisis import CrisisDetector
 from voice.understanding.phrase_score import PhraseScorer, word_weights
+from voice.understanding.priority import PriorityTerms
 from voice.understanding.respell import Respeller
 from voice.understanding.slots import SlotFinder
 
@@ -146,6 +147,7 @@ class Matcher:
         )
         self._slots = SlotFinder(scripts.lists)
         self._crisis = CrisisDetector((*scripts.crisis_terms, *scripts.crisis_concepts))
+        self._serious = PriorityTerms(scripts.priority_terms)
         self._phrases: list[str] = []
         self._intents: list[str] = []
         self._collect(scripts)
@@ -258,11 +260,16 @@ class Matcher:
         if reading.term is not None:
             crisis = Match(CRISIS_INTENT, 1.0, slots, reading.term)
             return MatchResult(canon.text, crisis, (crisis,))
+        # A serious disclosure outranks every intent but a crisis (see voice.understanding.priority).
+        disclosed = self._serious.find(heard, normalised)
+        serious = Match(disclosed[0], 1.0, slots, disclosed[1], 1.0) if disclosed else None
         by_phrase = self.rank(canon.text, slots)
         if reading.taken_back:
             # "I would never hurt my baby" is close to a crisis phrase in its words only.
             by_phrase = tuple(m for m in by_phrase if m.intent != CRISIS_INTENT)
         if not by_phrase:
+            if serious is not None:
+                return MatchResult(canon.text, serious, (serious,))
             return MatchResult(canon.text, None, (), "no match")
         words = len(canon.text.split())
         threshold = self.threshold_for(words)
@@ -279,6 +286,8 @@ class Matcher:
             # closest phrase of all, accept it with less certainty than anything else.
             # The phrase score decides alone: recall here must not hang on a classifier.
             return MatchResult(canon.text, crisis_near, by_phrase)
+        if serious is not None:
+            return MatchResult(canon.text, serious, by_phrase)
         # One word gives a classifier nothing to weigh: its spelling alone decides.
         ranked = self._blend(canon.text, by_phrase) if words > 1 else by_phrase
         best = ranked[0]
