@@ -26,10 +26,9 @@ from voice.understanding.matcher import (
     CRISIS_ALLOWANCE,
     PHRASE_THRESHOLD,
     TIE_MARGIN,
-    Match,
     Matcher,
-    MatchResult,
 )
+from voice.understanding.result import Match, MatchResult
 from voice.understanding.slots import SlotFinder
 
 DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "dev_text.yaml"

@@ -36,7 +36,7 @@ from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.recognition.recognizer import Recognizer
 from voice.speech.synthesizer import Synthesizer
 from voice.understanding.library import ScriptLibrary
-from voice.understanding.matcher import MatchResult
+from voice.understanding.result import MatchResult
 from voice.understanding.understander import Understander
 
 from .corpus import (

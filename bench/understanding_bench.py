@@ -20,7 +20,7 @@ import yaml
 
 from voice.paths import default_intents_dir
 from voice.understanding.library import ScriptLibrary
-from voice.understanding.matcher import MatchResult
+from voice.understanding.result import MatchResult
 
 DATA = Path(__file__).resolve().parent / "data"
 SETS = {

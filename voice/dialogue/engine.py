@@ -34,7 +34,7 @@ from voice.scripts.model import (
     IntentScript,
 )
 from voice.understanding.library import Brain
-from voice.understanding.matcher import MatchResult
+from voice.understanding.result import MatchResult
 
 log = logging.getLogger(__name__)
 

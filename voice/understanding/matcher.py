@@ -13,10 +13,9 @@ import math
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -30,6 +29,7 @@ from voice.understanding.crisis import CrisisDetector
 from voice.understanding.phrase_score import PhraseScorer, word_weights
 from voice.understanding.priority import PriorityTerms
 from voice.understanding.respell import Respeller
+from voice.understanding.result import Match, MatchResult
 from voice.understanding.slots import SlotFinder
 
 _CANDIDATES = 48
@@ -69,66 +69,6 @@ TIE_MARGIN = 0.02
 IGNORED_WORDS = frozenset({"hearth"})
 """Words said to Hearth rather than about anything (its name)."""
 _SHORT = 3  # utterances of up to this many words are also compared with all short phrases
-
-
-@dataclass(frozen=True)
-class Match:
-    """An intent the sentence may mean, with how sure Hearth is."""
-
-    intent: str
-    """The intent's name."""
-    confidence: float
-    """Between 0 and 1."""
-    slots: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    """Slot values found, e.g. ``{"feeling": "guilty"}``."""
-    phrase: str = ""
-    """The expanded phrase it was closest to (or the crisis term found)."""
-    phrase_score: float = 0.0
-    """How closely the sentence follows ``phrase`` (0 to 1), before blending."""
-    learned: float = 0.0
-    """The classifier's probability for this intent (0 when it is not used)."""
-
-
-@dataclass(frozen=True)
-class MatchResult:
-    """What the matcher made of one sentence."""
-
-    text: str
-    """The sentence as the matcher compared it (normalised, slots as ``{list}``)."""
-    best: Match | None
-    """The accepted match, or None when Hearth did not understand."""
-    ranked: tuple[Match, ...]
-    """The best match of each candidate intent, best first (accepted or not)."""
-    reason: str = ""
-    """Why ``best`` is None: "no match", "below threshold", "near tie" or "not for hearth"
-    (it matched an ``ignore`` script: talk in the room meant for someone else)."""
-
-    @property
-    def slots(self) -> Mapping[str, str]:
-        """Slot values found in the sentence, whatever the intent."""
-        return self.ranked[0].slots if self.ranked else MappingProxyType({})
-
-    @property
-    def intent(self) -> str | None:
-        """The accepted intent's name, or None."""
-        return self.best.intent if self.best else None
-
-    @property
-    def confidence(self) -> float:
-        """The accepted match's confidence, else the closest candidate's (0 when none)."""
-        if self.best is not None:
-            return self.best.confidence
-        return self.ranked[0].confidence if self.ranked else 0.0
-
-    def as_json(self, text: str, timings: Mapping[str, float]) -> dict[str, Any]:
-        """The object ``hearth understand --json`` prints for ``text``."""
-        return {
-            "text": text,
-            "intent": self.intent,
-            "slots": dict(self.slots),
-            "confidence": self.confidence,
-            "timings": {k: round(v, 3) for k, v in timings.items()},
-        }
 
 
 class Matcher:

@@ -19,7 +19,7 @@ from voice.recognition.recognizer import Recognizer, Transcript
 from voice.scripts.model import CRISIS_INTENT, ScriptSet
 from voice.text import normalize
 from voice.understanding.library import ScriptLibrary
-from voice.understanding.matcher import MatchResult
+from voice.understanding.result import MatchResult
 
 FALLBACK_MARGIN = 0.1
 """How much surer the matcher must be of open-vocabulary text than of domain text."""
