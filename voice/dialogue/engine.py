@@ -171,7 +171,11 @@ class Dialogue:
 
     def _route(self, conv: _Conversation, result: MatchResult, brain: Brain) -> str | None:
         best = result.best
-        if best is not None and best.intent in GLOBAL_INTENTS:
+        if best is not None and (
+            best.intent in GLOBAL_INTENTS
+            or brain.scripts.intents[best.intent].action in VOICE_ACTIONS
+        ):
+            # "Slow down" answers no question: it changes the voice, and the question stays.
             return best.intent
         if conv.pending is not None:
             answers = conv.pending[1].answers

@@ -148,6 +148,8 @@ class Matcher:
         self._crisis = CrisisDetector(scripts.crisis_terms)
         self._phrases: list[str] = []
         self._intents: list[str] = []
+        # Intent -> the slots its phrases take: a feeling word in "slow down" is no feeling.
+        self._takes: dict[str, frozenset[str]] = {}
         self._collect(scripts)
         self._respeller = Respeller(_known_words(self._build_index(), scripts))
         by_intent: dict[str, list[str]] = defaultdict(list)
@@ -182,6 +184,8 @@ class Matcher:
                 phrase = self._slots.canonical(self._without_ignored(sentence), fuzzy=False).text
                 if (intent, phrase) not in seen:
                     seen.add((intent, phrase))
+                    takes = {w[1:-1] for w in phrase.split() if w.startswith("{")}
+                    self._takes[intent] = self._takes.get(intent, frozenset()) | takes
                     self._phrases.append(phrase)
                     self._intents.append(intent)
 
@@ -364,9 +368,21 @@ class Matcher:
                 best[intent] = (value, phrase)
         ordered = sorted(best.items(), key=lambda item: item[1][0], reverse=True)
         return tuple(
-            Match(intent, round(value / 100.0, 4), slots, phrase, round(value / 100.0, 4))
+            Match(
+                intent,
+                round(value / 100.0, 4),
+                self._slots_taken(intent, slots),
+                phrase,
+                round(value / 100.0, 4),
+            )
             for intent, (value, phrase) in ordered
         )
+
+    def _slots_taken(self, intent: str, slots: Mapping[str, str]) -> Mapping[str, str]:
+        takes = self._takes.get(intent, frozenset())
+        if takes.issuperset(slots):
+            return slots
+        return MappingProxyType({k: v for k, v in slots.items() if k in takes})
 
     def _blend(self, utterance: str, by_phrase: tuple[Match, ...]) -> tuple[Match, ...]:
         """Confidence = phrase score blended with the classifier, for the phrase candidates."""

@@ -18,6 +18,27 @@ from voice.scripts.model import SlotValue
 _FUZZY_MIN_LEN = 6
 _FUZZY_CUTOFF = 88.0
 
+# A feeling word naming a thing, not the parent's state: "happy birthday", "the sad
+# song", "a tired old joke", "angry birds", "the lonely planet guide".
+_NAMING_NEXT = frozenset(
+    "birthday birthdays anniversary christmas easter holidays new meal meals hour days feet "
+    "ending endings song songs tune tunes music film movie story pleasure pleasures party "
+    "birds goatherd planet old mary hatter hatters".split()
+)
+# Words that are feelings only right after the parent says so ("i feel down", "so low"),
+# never after a verb or a thing ("slow down", "turn it down", "the battery is low").
+_NEEDS_SAYING = frozenset({"down", "low", "blue", "torn", "mad", "cross"})
+_SAYING = frozenset(
+    "am feel feeling feels felt so really very bit little quite pretty been too just and or of "
+    "kind sort get getting gotten more most super totally completely".split()
+)
+# "the tyres look tired": how a thing looks, not how the parent feels.
+_LOOKS = frozenset({"look", "looks", "seem", "seems"})
+# "down to one nap", "down the shops", "down off the table": a place or an amount.
+_PLACE_NEXT = frozenset("to the off low a here there on stairs with".split())
+# A sentence that asks for something to be played or said names titles, not feelings.
+_TITLE_VERBS = frozenset({"play", "put", "add", "say", "wish", "sing"})
+
 
 @dataclass(frozen=True)
 class Canonical:
@@ -61,9 +82,12 @@ class SlotFinder:
         tokens = normalised.split()
         out: list[str] = []
         slots: dict[str, str] = {}
+        titles = bool(tokens) and tokens[0] in _TITLE_VERBS
         i = 0
         while i < len(tokens):
-            found = self._match_at(tokens, i, fuzzy)
+            found = None if titles else self._match_at(tokens, i, fuzzy)
+            if found is not None and not _said_as_feeling(tokens, i, found[0]):
+                found = None
             if found is None:
                 out.append(tokens[i])
                 i += 1
@@ -81,6 +105,8 @@ class SlotFinder:
     ) -> tuple[int, tuple[str, str]] | None:
         token = tokens[i]
         for length in self._lengths.get(token, ()):
+            if i + length > len(tokens):
+                continue
             hit = self._phrases.get(tuple(tokens[i : i + length]))
             if hit is not None:
                 return length, hit
@@ -93,3 +119,16 @@ class SlotFinder:
             if best is not None:
                 return 1, self._single[best[0]]
         return None
+
+
+def _said_as_feeling(tokens: list[str], i: int, length: int) -> bool:
+    """Whether the words ``tokens[i : i + length]`` name the parent's feeling here, not a
+    thing, a place or a command ("happy birthday", "slow down", "we are low on milk")."""
+    after = tokens[i + length] if i + length < len(tokens) else ""
+    before = tokens[i - 1] if i > 0 else ""
+    if after in _NAMING_NEXT or before in _LOOKS:
+        return False
+    if length > 1 or tokens[i] not in _NEEDS_SAYING:
+        return True
+    honestly = tokens[i + length + 1 : i + length + 2] == ["be"]  # "low, to be honest"
+    return before in _SAYING and (after not in _PLACE_NEXT or honestly)
