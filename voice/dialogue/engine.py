@@ -138,9 +138,6 @@ class Dialogue:
         conv.last_heard = self._clock()
         conv.transcript.append(("parent", text))
         result = brain.matcher.match(text)
-        feeling = result.slots.get("feeling")
-        if feeling and result.best is not None:
-            conv.feelings.append(feeling)
         if result.reason == "not for hearth":
             # Talk meant for someone else in the room: stay quiet, change nothing.
             return Reply("", None, result.slots, expects_answer=self.expects_answer, match=result)
@@ -204,6 +201,10 @@ class Dialogue:
         action = script.action
         slots = result.slots
         conv.intents.append(script.name)
+        feeling = slots.get("feeling")
+        if feeling and "feeling" in brain.matcher.slots_taken(script.name):
+            # Journaled only where a feeling is what the answer is about: never "slow down".
+            conv.feelings.append(feeling)
         # "Slower" and "louder" usually mean "I missed that": say it again, changed.
         again = action == "repeat" or (action in VOICE_ACTIONS and bool(conv.last_reply))
         if action not in ("repeat", "help", *VOICE_ACTIONS):

@@ -29,7 +29,7 @@ from voice.understanding.classifier import IntentClassifier
 from voice.understanding.crisis import CrisisDetector
 from voice.understanding.phrase_score import PhraseScorer, word_weights
 from voice.understanding.respell import Respeller
-from voice.understanding.slots import SlotFinder
+from voice.understanding.slots import SlotFinder, kept, slots_taken
 
 _CANDIDATES = 48
 LONG_SENTENCE_ALLOWANCE = 0.05
@@ -101,11 +101,14 @@ class MatchResult:
     reason: str = ""
     """Why ``best`` is None: "no match", "below threshold", "near tie" or "not for hearth"
     (it matched an ``ignore`` script: talk in the room meant for someone else)."""
+    heard: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Slot values in the sentence's words, whichever intent takes them (when none is
+    accepted, a feeling may still answer Hearth's question)."""
 
     @property
     def slots(self) -> Mapping[str, str]:
-        """Slot values found in the sentence, whatever the intent."""
-        return self.ranked[0].slots if self.ranked else MappingProxyType({})
+        """The accepted intent's slots; when none is accepted, the slots heard."""
+        return self.best.slots if self.best is not None else self.heard
 
     @property
     def intent(self) -> str | None:
@@ -148,8 +151,7 @@ class Matcher:
         self._crisis = CrisisDetector(scripts.crisis_terms)
         self._phrases: list[str] = []
         self._intents: list[str] = []
-        # Intent -> the slots its phrases take: a feeling word in "slow down" is no feeling.
-        self._takes: dict[str, frozenset[str]] = {}
+        self._takes = slots_taken(scripts)
         self._collect(scripts)
         self._respeller = Respeller(_known_words(self._build_index(), scripts))
         by_intent: dict[str, list[str]] = defaultdict(list)
@@ -184,8 +186,6 @@ class Matcher:
                 phrase = self._slots.canonical(self._without_ignored(sentence), fuzzy=False).text
                 if (intent, phrase) not in seen:
                     seen.add((intent, phrase))
-                    takes = {w[1:-1] for w in phrase.split() if w.startswith("{")}
-                    self._takes[intent] = self._takes.get(intent, frozenset()) | takes
                     self._phrases.append(phrase)
                     self._intents.append(intent)
 
@@ -264,7 +264,7 @@ class Matcher:
             return MatchResult(canon.text, crisis, (crisis,))
         by_phrase = self.rank(canon.text, slots)
         if not by_phrase:
-            return MatchResult(canon.text, None, (), "no match")
+            return MatchResult(canon.text, None, (), "no match", slots)
         words = len(canon.text.split())
         threshold = self.threshold_for(words)
         crisis_threshold = self.threshold_for(words, PHRASE_THRESHOLD)
@@ -291,7 +291,8 @@ class Matcher:
         opening = self.opening_clause(canon.text, slots, best.intent)
         if opening is not None:
             return MatchResult(canon.text, opening, ranked)
-        return MatchResult(canon.text, None, ranked, "near tie" if tie else "below threshold")
+        reason = "near tie" if tie else "below threshold"
+        return MatchResult(canon.text, None, ranked, reason, slots)
 
     def opening_clause(self, text: str, slots: Mapping[str, str], leaning: str) -> Match | None:
         """The intent of the sentence's opening clause, up to its first slot, when that
@@ -371,18 +372,16 @@ class Matcher:
             Match(
                 intent,
                 round(value / 100.0, 4),
-                self._slots_taken(intent, slots),
+                kept(slots, self.slots_taken(intent)),
                 phrase,
                 round(value / 100.0, 4),
             )
             for intent, (value, phrase) in ordered
         )
 
-    def _slots_taken(self, intent: str, slots: Mapping[str, str]) -> Mapping[str, str]:
-        takes = self._takes.get(intent, frozenset())
-        if takes.issuperset(slots):
-            return slots
-        return MappingProxyType({k: v for k, v in slots.items() if k in takes})
+    def slots_taken(self, intent: str) -> frozenset[str]:
+        """The slots ``intent``'s phrases take (``{"feeling"}`` for name_feeling)."""
+        return self._takes.get(intent, frozenset())
 
     def _blend(self, utterance: str, by_phrase: tuple[Match, ...]) -> tuple[Match, ...]:
         """Confidence = phrase score blended with the classifier, for the phrase candidates."""
