@@ -9,6 +9,7 @@ import pytest
 
 from bench.matcher_bench import evaluate, load_dev_set
 from voice.paths import default_intents_dir
+from voice.scripts.model import IntentScript
 from voice.scripts.yaml_lines import load_yaml
 from voice.understanding.intent_tests import load_cases, run_cases
 from voice.understanding.library import ScriptLibrary
@@ -111,3 +112,36 @@ def test_held_out_dev_set(default_library: ScriptLibrary) -> None:
     assert acc.intent_accuracy >= 0.89, acc.misses
     assert acc.false_accepts <= 0.03, acc.misses
     assert acc.feeling_accuracy >= 0.9
+
+
+def _replies(script: IntentScript) -> list[str]:
+    replies = list(script.replies) + [r for rs in script.replies_by_feeling.values() for r in rs]
+    return replies + list(script.unsure_replies)
+
+
+@pytest.mark.parametrize("path", SCRIPT_FILES, ids=lambda p: p.stem)
+def test_replies_are_brief_enough_to_hear_holding_a_toddler(
+    path: Path, default_library: ScriptLibrary
+) -> None:
+    """What Hearth says at once (a reply, and the longest question asked after it) is at
+    most 30 words, and a talking script's median is 12 to 22 (voice changes, stop, yes,
+    no and goodbye answer in a few words). The crisis words belong to the safety rules."""
+    script = default_library.brain.scripts.intents[load_yaml(path.read_text("utf-8"))["intent"]]
+    if script.name == "crisis":
+        pytest.skip("the crisis replies carry the crisis line and are checked with the rules")
+    questions = script.follow_up.questions if script.follow_up else ("",)
+    longest = max(questions, key=lambda q: len(q.split()))
+    spoken = [f"{r} {longest}".strip() for r in _replies(script)]
+    too_long = [s for s in spoken if len(s.split()) > 30]
+    assert not too_long, too_long
+    if script.action is None and len(spoken) >= 3 and script.name not in ("yes", "no", "goodbye"):
+        words = sorted(len(s.split()) for s in spoken)
+        assert 12 <= words[len(words) // 2] <= 22, (words, spoken)
+
+
+def test_follow_up_questions_are_not_all_the_same(default_library: ScriptLibrary) -> None:
+    intents = default_library.brain.scripts.intents.values()
+    questions = [q for s in intents if s.follow_up for q in s.follow_up.questions]
+    assert len(set(questions)) == len(questions), "a question asked by two scripts"
+    feeling = default_library.brain.scripts.intents["name_feeling"]
+    assert feeling.follow_up is not None and len(set(feeling.follow_up.questions)) >= 3

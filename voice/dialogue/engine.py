@@ -144,9 +144,6 @@ class Dialogue:
         conv.last_heard = self._clock()
         conv.transcript.append(("parent", text))
         result = brain.matcher.match(text)
-        feeling = result.slots.get("feeling")
-        if feeling and result.best is not None:
-            conv.feelings.append(feeling)
         if result.reason == "not for hearth":
             # Talk meant for someone else in the room: stay quiet, change nothing.
             return Reply("", None, result.slots, expects_answer=self.expects_answer, match=result)
@@ -177,7 +174,11 @@ class Dialogue:
 
     def _route(self, conv: _Conversation, result: MatchResult, brain: Brain) -> str | None:
         best = result.best
-        if best is not None and best.intent in GLOBAL_INTENTS:
+        if best is not None and (
+            best.intent in GLOBAL_INTENTS
+            or brain.scripts.intents[best.intent].action in VOICE_ACTIONS
+        ):
+            # "Slow down" answers no question: it changes the voice, and the question stays.
             return best.intent
         if conv.pending is not None:
             answers = conv.pending[1].answers
@@ -206,6 +207,10 @@ class Dialogue:
         action = script.action
         slots = result.slots
         conv.intents.append(script.name)
+        feeling = slots.get("feeling")
+        if feeling and "feeling" in brain.matcher.slots_taken(script.name):
+            # Journaled only where a feeling is what the answer is about: never "slow down".
+            conv.feelings.append(feeling)
         # "Slower" and "louder" usually mean "I missed that": say it again, changed.
         again = action == "repeat" or (action in VOICE_ACTIONS and bool(conv.last_reply))
         if action not in ("repeat", "help", *VOICE_ACTIONS):

@@ -30,7 +30,7 @@ from voice.understanding.phrase_score import PhraseScorer, word_weights
 from voice.understanding.priority import PriorityTerms
 from voice.understanding.respell import Respeller
 from voice.understanding.result import Match, MatchResult
-from voice.understanding.slots import SlotFinder
+from voice.understanding.slots import SlotFinder, kept, slots_taken
 
 _CANDIDATES = 48
 LONG_SENTENCE_ALLOWANCE = 0.05
@@ -90,6 +90,7 @@ class Matcher:
         self._serious = PriorityTerms(scripts.priority_terms)
         self._phrases: list[str] = []
         self._intents: list[str] = []
+        self._takes = slots_taken(scripts)
         self._collect(scripts)
         self._respeller = Respeller(_known_words(self._build_index(), scripts))
         by_intent: dict[str, list[str]] = defaultdict(list)
@@ -210,7 +211,7 @@ class Matcher:
         if not by_phrase:
             if serious is not None:
                 return MatchResult(canon.text, serious, (serious,))
-            return MatchResult(canon.text, None, (), "no match")
+            return MatchResult(canon.text, None, (), "no match", slots)
         words = len(canon.text.split())
         threshold = self.threshold_for(words)
         crisis_threshold = self.threshold_for(words, PHRASE_THRESHOLD)
@@ -239,7 +240,8 @@ class Matcher:
         opening = self.opening_clause(canon.text, slots, best.intent)
         if opening is not None:
             return MatchResult(canon.text, opening, ranked)
-        return MatchResult(canon.text, None, ranked, "near tie" if tie else "below threshold")
+        reason = "near tie" if tie else "below threshold"
+        return MatchResult(canon.text, None, ranked, reason, slots)
 
     def opening_clause(self, text: str, slots: Mapping[str, str], leaning: str) -> Match | None:
         """The intent of the sentence's opening clause, up to its first slot, when that
@@ -316,9 +318,19 @@ class Matcher:
                 best[intent] = (value, phrase)
         ordered = sorted(best.items(), key=lambda item: item[1][0], reverse=True)
         return tuple(
-            Match(intent, round(value / 100.0, 4), slots, phrase, round(value / 100.0, 4))
+            Match(
+                intent,
+                round(value / 100.0, 4),
+                kept(slots, self.slots_taken(intent)),
+                phrase,
+                round(value / 100.0, 4),
+            )
             for intent, (value, phrase) in ordered
         )
+
+    def slots_taken(self, intent: str) -> frozenset[str]:
+        """The slots ``intent``'s phrases take (``{"feeling"}`` for name_feeling)."""
+        return self._takes.get(intent, frozenset())
 
     def _blend(self, utterance: str, by_phrase: tuple[Match, ...]) -> tuple[Match, ...]:
         """Confidence = phrase score blended with the classifier, for the phrase candidates."""

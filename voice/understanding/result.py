@@ -39,11 +39,14 @@ class MatchResult:
     reason: str = ""
     """Why ``best`` is None: "no match", "below threshold", "near tie" or "not for hearth"
     (it matched an ``ignore`` script: talk in the room meant for someone else)."""
+    heard: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Slot values in the sentence's words, whichever intent takes them (when none is
+    accepted, a feeling may still answer Hearth's question)."""
 
     @property
     def slots(self) -> Mapping[str, str]:
-        """Slot values found in the sentence, whatever the intent."""
-        return self.ranked[0].slots if self.ranked else MappingProxyType({})
+        """The accepted intent's slots; when none is accepted, the slots heard."""
+        return self.best.slots if self.best is not None else self.heard
 
     @property
     def intent(self) -> str | None:
