@@ -30,6 +30,10 @@ SETS = {
 CRISIS = "crisis"
 QUIET = ("chatter",)
 """Intents that answer nothing: chatter matched to one of them is not a false accept."""
+REFINES: dict[tuple[str, str | None], str] = {("name_feeling", "guilty"): "guilt_repair"}
+"""Intents written after the blind sets that refine a label of theirs: guilt about
+something done ("i snapped at him") is answered by ``guilt_repair``, which the sets'
+writers could only label as the feeling guilty. Such an answer counts as right."""
 
 
 @dataclass(frozen=True)
@@ -94,12 +98,13 @@ def evaluate(match: Callable[[str], MatchResult], blind: BlindSet) -> Scores:
     right = feel_right = feel_total = 0
     for text, intent, feeling in blind.paraphrases:
         result = got(text)
-        right += result.intent == intent
-        if result.intent != intent:
+        refined = result.intent is not None and REFINES.get((intent, feeling)) == result.intent
+        right += result.intent == intent or refined
+        if result.intent != intent and not refined:
             out.misses.append((intent, text, str(result.intent)))
         if feeling is not None:
             feel_total += 1
-            feel_right += result.slots.get("feeling") == feeling
+            feel_right += result.slots.get("feeling") == feeling or refined
     out.intent_accuracy = right / len(blind.paraphrases)
     out.feeling_accuracy = feel_right / max(feel_total, 1)
     out.crisis_recall = _share(blind.crisis, got, lambda r: r.intent == CRISIS, out, "crisis")
