@@ -236,7 +236,10 @@ def _unreadable(path: Path, stand_in: str) -> Path:
         list(path.iterdir()) if path.is_dir() else path.read_bytes()
     except PermissionError:
         return path
-    pytest.skip("nothing here is unreadable to this user")
+    pytest.fail(
+        "found no path this user cannot read (not a plain user, and no /proc/1 refused to "
+        "root): the test cannot make the problem it checks; run it as a plain user"
+    )
 
 
 def test_a_file_that_cannot_be_read_is_a_problem_not_a_traceback(
@@ -307,7 +310,10 @@ def _cannot_look_into(tmp_path: Path) -> Path:
         except PermissionError:
             return folder
         parent.chmod(0o700)
-    pytest.skip("nothing here is unreadable to this user")
+    pytest.fail(
+        "found no path this user cannot read (not a plain user, and no /proc/1 refused to "
+        "root): the test cannot make the problem it checks; run it as a plain user"
+    )
 
 
 @pytest.mark.slow
