@@ -20,12 +20,11 @@ import yaml
 
 from voice.paths import default_intents_dir
 from voice.scripts.loader import load_scripts
-from voice.scripts.model import CRISIS_INTENT, ScriptSet
+from voice.scripts.model import CRISIS_INTENT
 from voice.text import normalize
 from voice.understanding.matcher import (
     CRISIS_ALLOWANCE,
     PHRASE_THRESHOLD,
-    TIE_MARGIN,
     Matcher,
 )
 from voice.understanding.result import Match, MatchResult
@@ -74,9 +73,8 @@ class PhraseOnly:
     """The baseline the learned classifier has to beat: the matcher's candidates ranked by
     phrase score alone and accepted at the threshold tuned for phrase scores."""
 
-    def __init__(self, matcher: Matcher, scripts: ScriptSet) -> None:
+    def __init__(self, matcher: Matcher) -> None:
         self._matcher = matcher
-        self._ignore = {n for n, s in scripts.intents.items() if s.action == "ignore"}
 
     def match(self, text: str) -> MatchResult:
         """Like :meth:`Matcher.match`, the classifier left out."""
@@ -98,20 +96,13 @@ class PhraseOnly:
             or (crisis is ranked[0] and crisis.confidence >= threshold - CRISIS_ALLOWANCE)
         ):
             return MatchResult(result.text, crisis, ranked)
-        best = ranked[0]
-        if best.intent in self._ignore and best.confidence >= threshold:
-            return MatchResult(result.text, None, ranked, "not for hearth")
-        tie = len(ranked) > 1 and best.confidence - ranked[1].confidence < TIE_MARGIN
-        if best.confidence >= threshold and not tie:
-            return MatchResult(result.text, best, ranked)
-        opening = self._matcher.opening_clause(result.text, result.slots, best.intent)
-        return MatchResult(result.text, opening, ranked)
+        return self._matcher.accept(result.text, ranked, result.slots, threshold)
 
 
 class BruteForce:
     """The speed baseline: every phrase scored with the matcher's own scorer, no index."""
 
-    def __init__(self, matcher: Matcher, scripts: ScriptSet) -> None:
+    def __init__(self, matcher: Matcher) -> None:
         self._scorer = matcher.scorer
         self._slots = SlotFinder(scripts.lists)
         self._phrases = [(p, p.split(), i) for p, i in matcher.indexed_phrases()]
@@ -227,7 +218,7 @@ def run(quick: bool = False) -> dict[str, Any]:
 
     # The same scripts matched by phrase score alone, at that matcher's tuned threshold:
     # the baseline the learned classifier has to beat.
-    phrase_only = PhraseOnly(matcher, scripts)
+    phrase_only = PhraseOnly(matcher)
     base_dev = evaluate(phrase_only, items)
     base_blind = evaluate(phrase_only, load_dev_set(BLIND_SET))
     print(

@@ -231,17 +231,24 @@ class Matcher:
             return MatchResult(canon.text, serious, by_phrase)
         # One word gives a classifier nothing to weigh: its spelling alone decides.
         ranked = self._blend(canon.text, by_phrase) if words > 1 else by_phrase
+        return self.accept(canon.text, ranked, slots, threshold)
+
+    def accept(
+        self, text: str, ranked: tuple[Match, ...], slots: Mapping[str, str], threshold: float
+    ) -> MatchResult:
+        """The decision on ranked candidates: talk not for Hearth, a near tie, the
+        threshold, then the sentence's opening clause."""
         best = ranked[0]
         if best.intent in self._not_for_hearth and best.confidence >= threshold:
-            return MatchResult(canon.text, None, ranked, "not for hearth")
+            return MatchResult(text, None, ranked, "not for hearth")
         tie = len(ranked) > 1 and best.confidence - ranked[1].confidence < TIE_MARGIN
         if best.confidence >= threshold and not tie:
-            return MatchResult(canon.text, best, ranked)
-        opening = self.opening_clause(canon.text, slots, best.intent)
+            return MatchResult(text, best, ranked)
+        opening = self.opening_clause(text, slots, best.intent)
         if opening is not None:
-            return MatchResult(canon.text, opening, ranked)
+            return MatchResult(text, opening, ranked)
         reason = "near tie" if tie else "below threshold"
-        return MatchResult(canon.text, None, ranked, reason, slots)
+        return MatchResult(text, None, ranked, reason, slots)
 
     def opening_clause(self, text: str, slots: Mapping[str, str], leaning: str) -> Match | None:
         """The intent of the sentence's opening clause, up to its first slot, when that
