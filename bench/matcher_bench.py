@@ -20,7 +20,7 @@ import yaml
 
 from voice.paths import default_intents_dir
 from voice.scripts.loader import load_scripts
-from voice.scripts.model import CRISIS_INTENT
+from voice.scripts.model import CRISIS_INTENT, ScriptSet
 from voice.text import normalize
 from voice.understanding.matcher import (
     CRISIS_ALLOWANCE,
@@ -102,7 +102,7 @@ class PhraseOnly:
 class BruteForce:
     """The speed baseline: every phrase scored with the matcher's own scorer, no index."""
 
-    def __init__(self, matcher: Matcher) -> None:
+    def __init__(self, matcher: Matcher, scripts: ScriptSet) -> None:
         self._scorer = matcher.scorer
         self._slots = SlotFinder(scripts.lists)
         self._phrases = [(p, p.split(), i) for p, i in matcher.indexed_phrases()]
