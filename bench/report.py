@@ -20,6 +20,11 @@ def _pct(x: float) -> str:
     return f"{x:.1%}"
 
 
+def _mb(x: float | None) -> str:
+    """Megabytes, or a dash for what was not measured in this process."""
+    return "–" if x is None else f"{x:.0f}"
+
+
 def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "n/a"
 
@@ -146,6 +151,10 @@ def _understanding_section(found: dict[str, Any] | None) -> list[str]:
         "paraphrases of the canonical intents, 100 crisis phrasings, 100 near misses that "
         "share crisis words, 50 serious disclosures and 100 lines of kitchen chatter.",
         "",
+        "The baseline is Hearth when issue 15 was filed, its code and scripts taken from git "
+        "and run in a child process (its build memory is not measured here; its time per "
+        "utterance includes a pipe's round trip).",
+        "",
         "| understander | set | intents | feeling | chatter accepted | crisis recall "
         "| near misses taken for a crisis | disclosures helped | ms / utterance | build MB |",
         "|---|---|---|---|---|---|---|---|---|---|",
@@ -156,7 +165,7 @@ def _understanding_section(found: dict[str, Any] | None) -> list[str]:
                 f"| {approach} | {name} | {_pct(f.intent_accuracy)} | {_pct(f.feeling_accuracy)} "
                 f"| {_pct(f.chatter_false_accepts)} | {_pct(f.crisis_recall)} "
                 f"| {_pct(f.near_miss_false_crisis)} | {_pct(f.disclosures_helped)} "
-                f"| {f.ms_per_utterance:.2f} | {found['understanding_mb'][approach]:.0f} |"
+                f"| {f.ms_per_utterance:.2f} | {_mb(found['understanding_mb'][approach])} |"
             )
     lines += [
         "",
