@@ -58,7 +58,7 @@ def svg(bars: Sequence[Bucket], title: str) -> str:
         f"{escape(title)}</title>"
     ]
     for i, bar in enumerate(bars):
-        x, y = PAD + i * slot, HEIGHT - PAD
+        x, y = PAD + i * slot, float(HEIGHT - PAD)
         for feeling in feelings:
             n = bar.counts.get(feeling, 0)
             if n:

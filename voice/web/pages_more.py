@@ -43,7 +43,10 @@ def journal(site: Site, request: Request, session: Session, form: dict[str, Any]
             week = book.summary(7, datetime.now(UTC))
     except JournalError as err:
         return site.render(request, "journal.html", session, problem=str(err), status=503)
-    nouns = {v.value: v.noun for v in site.context.brain(fresh=False).scripts.lists.get("feeling", {}).values()}
+    nouns = {
+        v.value: v.noun
+        for v in site.context.brain(fresh=False).scripts.lists.get("feeling", {}).values()
+    }
     today = datetime.now(UTC).date()
     days = chart.buckets(checkins, today, days=14, week=False)
     weeks = chart.buckets(checkins, today, days=8, week=True)
@@ -100,7 +103,9 @@ def _before(text: str) -> datetime | None:
     try:
         return datetime.combine(date.fromisoformat(text), time.min, tzinfo=UTC)
     except ValueError:
-        raise WebError(f"'{text}' is not a date; pick one from the calendar or leave it empty") from None
+        raise WebError(
+            f"'{text}' is not a date; pick one from the calendar or leave it empty"
+        ) from None
 
 
 def settings_page(site: Site, request: Request, session: Session, form: dict[str, Any]) -> Response:

@@ -69,8 +69,12 @@ def own_script(site: Site, request: Request, session: Session, form: dict[str, A
     new = text is None
     if new:
         if request.query_params.get("new") != "1":
-            raise WebError(f"you have no script '{stem}'; make a new one from the scripts page", 404)
-        text = files.NEW_INTENT.format(name=stem.replace("-", "_"), words="a sentence you might say")
+            raise WebError(
+                f"you have no script '{stem}'; make a new one from the scripts page", 404
+            )
+        text = files.NEW_INTENT.format(
+            name=stem.replace("-", "_"), words="a sentence you might say"
+        )
     return site.render(
         request,
         "editor.html",
@@ -101,9 +105,7 @@ def _result(result: CheckResult) -> dict[str, Any]:
     }
 
 
-def check_script(
-    site: Site, request: Request, session: Session, form: dict[str, Any]
-) -> Response:
+def check_script(site: Site, request: Request, session: Session, form: dict[str, Any]) -> Response:
     """The problems of the text being typed, on their lines, and what its phrases expand to."""
     stem = request.path_params["stem"]
     path = files.inside(site.context.user_folder, stem)
@@ -113,9 +115,7 @@ def check_script(
     return JSONResponse(_result(result) | {"changed_on_disk": on_disk != form.get("base", "")})
 
 
-def save_script(
-    site: Site, request: Request, session: Session, form: dict[str, Any]
-) -> Response:
+def save_script(site: Site, request: Request, session: Session, form: dict[str, Any]) -> Response:
     """Save when the text is valid and the file is still the version the page opened."""
     stem = request.path_params["stem"]
     context = site.context
@@ -142,7 +142,13 @@ def _conflict(disk: str | None) -> dict[str, Any]:
         else "This script was changed since you opened it (another tab, or an editor). "
         "Both versions are below: keep yours or take the one on disk."
     )
-    return {"saved": False, "conflict": True, "message": said, "disk": disk or "", "base": files.digest(disk)}
+    return {
+        "saved": False,
+        "conflict": True,
+        "message": said,
+        "disk": disk or "",
+        "base": files.digest(disk),
+    }
 
 
 def try_page(site: Site, request: Request, session: Session, form: dict[str, Any]) -> Response:

@@ -134,7 +134,7 @@ def sample(sentences: list[str], scripts: ScriptSet) -> tuple[str, ...]:
         return ()
     step = max(1, len(sentences) // SAMPLE_SIZE)
     picked = sentences[::step][:SAMPLE_SIZE]
-    out = []
+    out: list[str] = []
     for sentence in picked:
         for name, values in scripts.lists.items():
             words = [w for v in values.values() for w in v.words]
