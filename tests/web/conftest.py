@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+from web_kit import csrf_of
 
 from voice.cli.web import make_context
 from voice.understanding.library import ScriptLibrary
 from voice.web.context import WebContext
 from voice.web.security import Guard
 from voice.web.server import Server, create_app
-from web_kit import csrf_of
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+from web_kit import csrf_of
 
 from voice.paths import default_intents_dir
 from voice.web import script_files
 from voice.web.context import WebContext, WebError
 from voice.web.security import COOKIE, MAX_TRIES, Guard
 from voice.web.server import create_app
-from web_kit import csrf_of
 
 GOOD = """\
 intent: bedtime_worry
