@@ -19,6 +19,7 @@ from audio.reconnect import ReconnectingMicrophone
 from audio.speaker import Speaker
 from audio.wav import iter_wav, write_wav_chunks
 from voice import app
+from voice.config import LoadedSettings
 from voice.errors import UsageError
 from voice.loop.voice_loop import LoopEvent, LoopOptions, Playback, StreamClock, VoiceLoop
 from voice.recognition.engines import describe
@@ -159,6 +160,15 @@ def _serve_page(args: argparse.Namespace, hearth: app.Hearth) -> threading.Event
     return saved
 
 
+def _settings(args: argparse.Namespace) -> LoadedSettings:
+    loaded = app.read_settings(args)
+    if args.web is not None:
+        from voice.web.context import prepare_user_folder
+
+        prepare_user_folder(loaded.settings)  # so that the library watches it from the start
+    return loaded
+
+
 def _feed(loop: VoiceLoop, chunk: AudioChunk, saved: threading.Event | None) -> None:
     if saved is not None and saved.is_set():
         saved.clear()
@@ -174,11 +184,7 @@ def run(args: argparse.Namespace) -> int:
         # Replies a parent cannot hear are still kept, where the start-up lines say.
         output = Path(tempfile.mkdtemp(prefix="hearth-replies-")) / f"{Path(args.input).stem}.wav"
     clock = StreamClock()
-    loaded = app.read_settings(args)
-    if args.web is not None:
-        from voice.web.context import prepare_user_folder
-
-        prepare_user_folder(loaded.settings)  # so that the library watches it from the start
+    loaded = _settings(args)
     hearth = app.assemble(
         loaded, journal=app.journal_path(loaded.settings), listen=True, speak=True, clock=clock
     )
