@@ -6,6 +6,7 @@ import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -71,16 +72,10 @@ def _error(request: Request, message: str, status: int) -> Response:
     if "application/json" in request.headers.get("accept", "") or request.method != "GET":
         return JSONResponse({"error": message}, status_code=status)
     return HTMLResponse(
-        f"<!doctype html><title>Hearth</title><p role='alert'>{_escape(message)}</p>"
+        f"<!doctype html><title>Hearth</title><p role='alert'>{escape(message)}</p>"
         "<p><a href='/scripts'>Back to the scripts</a></p>",
         status_code=status,
     )
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)
 
 
 async def _pair_page(site: Site, request: Request) -> Response:
