@@ -441,15 +441,15 @@ def _web_section(web: dict[str, Any] | None) -> list[str]:
         f"is understood as the new intent (target under {web['target_s']:.0f} s). Seconds, "
         "median of the runs:",
         "",
-        "| saved by | total (median) | max | reload (checks, matcher) | language model "
-        "| recognising | understood |",
-        "|---|---|---|---|---|---|---|",
+        "| saved by | total (median) | max | save (the page's checks) | reload (loading, "
+        "matcher) | language model | recognising | understood |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, label in (("page", "the page"), ("direct", "writing the file (baseline)")):
         f = web[name]
         rows.append(
             f"| {label} | {f['median_total_s']:.2f} | {f['max_total_s']:.2f} "
-            f"| {f['median_reload_s']:.2f} | {f['median_lm_s']:.2f} | {f['median_answer_s']:.2f} "
+            f"| {f['median_save_s']:.2f} | {f['median_reload_s']:.2f} | {f['median_lm_s']:.2f} | {f['median_answer_s']:.2f} "
             f"| {f['understood']:.0f}/{f['runs']:.0f} |"
         )
     return [*rows, ""]

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
-from web_kit import csrf_of
+from web_kit import csrf_of, free_port
 
 from voice.cli.web import make_context
 from voice.understanding.library import ScriptLibrary
@@ -57,14 +56,6 @@ def session(client: TestClient) -> Callable[..., Any]:
         return client.post(url, data=fields, headers={"x-csrf-token": token})
 
     return post
-
-
-def free_port() -> int:
-    """A port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture

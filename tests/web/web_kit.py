@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 
 
 def csrf_of(html: str) -> str:
@@ -10,3 +11,11 @@ def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf" content="([^"]+)"', html)
     assert found, "the page has no CSRF token"
     return found.group(1)
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
