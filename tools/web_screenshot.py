@@ -36,7 +36,7 @@ def _port() -> int:
 def _browser() -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1100,900"):
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,760"):
         options.add_argument(flag)
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
