@@ -176,3 +176,15 @@ def test_settings_are_checked_with_the_config_rules_and_written_private(
         "111",
         150,
     )
+
+
+def test_the_check_expands_crisis_and_priority_terms_as_the_loader_does(
+    session: Callable[..., Any],
+) -> None:
+    text = (
+        'intent: crisis\nphrases:\n  - "i do not want to live"\ncrisis_terms:\n'
+        '  - "(hurt myself"\nreplies:\n  - "Please call {crisis_line} now."\n'
+    )
+    found = session("/scripts/yours/crisis/check", text=text, base="").json()
+    assert not found["ok"]
+    assert any("never closed" in p["message"] for p in found["problems"]), found["problems"]

@@ -13,15 +13,17 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from hassil.expression import Sentence
+
 from voice import paths
 from voice.errors import ScriptError, ScriptProblem
 from voice.scripts import templates
 from voice.scripts.checks import check_routes
 from voice.scripts.expansion import expand_one
 from voice.scripts.gathered import Gathered
-from voice.scripts.intent_fields import read_intent
+from voice.scripts.intent_fields import IntentLines, read_intent
 from voice.scripts.loader import load_scripts
-from voice.scripts.model import ScriptSet
+from voice.scripts.model import IntentScript, ScriptSet
 from voice.scripts.problems import Problems
 from voice.scripts.source import LIST_FOLDER, read_yaml
 
@@ -103,6 +105,7 @@ def quick_check(text: str, stem: str, scripts: ScriptSet, real: Path) -> CheckRe
         line = lines.phrases[i] if i < len(lines.phrases) else script.line
         found = expand_one(template, here, line, script.name, merged, rules, problems)
         sentences.update(dict.fromkeys(found))
+    _expand_terms(script, lines, merged, rules, problems)
     check_routes(merged, problems)
     mine = [p for p in problems.items if Path(p.file) == here]
     return CheckResult(
@@ -111,6 +114,22 @@ def quick_check(text: str, stem: str, scripts: ScriptSet, real: Path) -> CheckRe
         len(sentences),
         sample(list(sentences), scripts),
     )
+
+
+def _expand_terms(
+    script: IntentScript,
+    lines: IntentLines,
+    merged: Gathered,
+    rules: dict[str, Sentence],
+    problems: Problems,
+) -> None:
+    """Crisis and priority terms expanded as the loader does, for the problems only."""
+    where = script.source
+    for template in (*script.crisis_terms, *script.crisis_concepts):
+        expand_one(template, where, script.line, script.name, merged, rules, problems)
+    for i, template in enumerate(script.priority_terms):
+        line = lines.priority[i] if i < len(lines.priority) else script.line
+        expand_one(template, where, line, script.name, merged, rules, problems)
 
 
 def _gathered(scripts: ScriptSet, real: Path) -> Gathered:
