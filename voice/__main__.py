@@ -61,7 +61,7 @@ def _config(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, subcommand by subcommand."""
-    from voice.cli import chat, demo, devices, intents, journal, models, run, understand
+    from voice.cli import chat, demo, devices, intents, journal, models, run, understand, web
 
     parser = argparse.ArgumentParser(
         prog="hearth", description="Hearth: an offline voice companion for parents."
@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", action="append", default=[], help="a sentence (repeat for several)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(handler=understand.run)
+
+    p = sub.add_parser("web", help="a private web page to edit and try scripts, see the journal")
+    _common(p)
+    web.add_arguments(p)
+    p.set_defaults(handler=web.run)
 
     intents.add_parser(sub, _common)
     journal.add_parser(sub, _common)
