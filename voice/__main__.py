@@ -70,9 +70,21 @@ def _config(args: argparse.Namespace) -> int:
     return 1 if loaded.problems else 0
 
 
+def _understand(p: argparse.ArgumentParser) -> None:
+    """The options of ``hearth understand``."""
+    from voice.cli import understand
+
+    _common(p)
+    _engine(p)
+    p.add_argument("files", nargs="*", metavar="FILE.wav", help="recordings, one utterance each")
+    p.add_argument("--text", action="append", default=[], help="a sentence (repeat for several)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.set_defaults(handler=understand.run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, subcommand by subcommand."""
-    from voice.cli import chat, demo, devices, intents, journal, models, run, understand, web
+    from voice.cli import chat, demo, devices, intents, journal, models, run, web
 
     parser = argparse.ArgumentParser(
         prog="hearth", description="Hearth: an offline voice companion for parents."
@@ -114,13 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=demo.run)
 
-    p = sub.add_parser("understand", help="what Hearth makes of recordings or sentences")
-    _common(p)
-    _engine(p)
-    p.add_argument("files", nargs="*", metavar="FILE.wav", help="recordings, one utterance each")
-    p.add_argument("--text", action="append", default=[], help="a sentence (repeat for several)")
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
-    p.set_defaults(handler=understand.run)
+    _understand(sub.add_parser("understand", help="what Hearth makes of recordings or sentences"))
 
     p = sub.add_parser("web", help="a private web page to edit and try scripts, see the journal")
     _common(p)
