@@ -1,0 +1,110 @@
+"""Train the head on the chunks' windows and export it as the package's ``.npz``.
+
+A window is 16 consecutive embeddings (1.28 s of features). The head is a small
+MLP (scikit-learn, adam, early stopping); a few sizes are tried and the one
+that wakes most on the validation chunks, at the threshold where it never woke
+on their negatives, is kept. CPU torch would allow the same head; it is not
+installed here and scikit-learn trains this size in minutes.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.neural_network import MLPClassifier
+
+from tools.wake.dataset import Chunk
+from voice.files import atomic_write
+from voice.recognition.wake_model.head import MODEL_PATH, WINDOW, Head
+
+SIZES = ((32, 32), (64, 64))
+SEED = 18
+ADVERSARIAL_WEIGHT = 3.0
+"""Near misses count this much more than other negatives: they are what a head gets wrong."""
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Labelled training windows."""
+
+    x: np.ndarray
+    """(n, WINDOW * 96) float32."""
+    y: np.ndarray
+    """1 wake, 0 not."""
+    weight: np.ndarray
+
+
+def windows(chunks: list[Chunk]) -> Windows:
+    """Every labelled window of ``chunks`` (the "does not matter" ones left out)."""
+    xs, ys, ws = [], [], []
+    for chunk in chunks:
+        data = np.load(chunk.path)
+        emb = data["embeddings"].astype(np.float32)
+        labels = data["labels"][WINDOW - 1 :]
+        view = np.lib.stride_tricks.sliding_window_view(emb, (WINDOW, emb.shape[1]))
+        flat = view.reshape(len(labels), -1)
+        keep = labels >= 0
+        xs.append(flat[keep])
+        ys.append(labels[keep])
+        weight = ADVERSARIAL_WEIGHT if chunk.kind == "adversarial" else 1.0
+        ws.append(np.full(int(keep.sum()), weight, dtype=np.float32))
+    y = np.concatenate(ys).astype(np.int64)
+    w = np.concatenate(ws)
+    w[y == 1] *= (w[y == 0].sum() / max(1.0, float(w[y == 1].sum()))) / 3  # 1 : 3
+    return Windows(np.concatenate(xs), y, w)
+
+
+def _fit(data: Windows, size: tuple[int, ...], mean: np.ndarray, std: np.ndarray) -> Head:
+    mlp = MLPClassifier(
+        hidden_layer_sizes=size,
+        alpha=1e-3,
+        batch_size=256,
+        learning_rate_init=1e-3,
+        max_iter=40,
+        early_stopping=True,
+        n_iter_no_change=5,
+        random_state=SEED,
+    )
+    mlp.fit((data.x - mean) / std, data.y, sample_weight=data.weight)
+    layers = [(w.astype(np.float32), b.astype(np.float32)) for w, b in zip(mlp.coefs_, mlp.intercepts_, strict=True)]
+    return Head(layers, mean.astype(np.float32), std.astype(np.float32), threshold=0.5)
+
+
+def _judge(head: Head, val: Windows) -> tuple[float, float]:
+    """(recall, threshold): the share of wake windows over the lowest threshold no negative reaches."""
+    scores = head.scores(val.x)
+    negative_top = float(scores[val.y == 0].max()) if (val.y == 0).any() else 0.5
+    threshold = min(0.95, max(0.3, negative_top + 0.02))
+    return float((scores[val.y == 1] >= threshold).mean()), threshold
+
+
+def train(chunks: list[Chunk]) -> Head:
+    """The best head over :data:`SIZES`, with its threshold chosen on held-back chunks."""
+    held_back = [c for c in chunks if c.index % 5 == 4]
+    data = windows([c for c in chunks if c not in held_back])
+    val = windows(held_back) if held_back else data
+    print(f"training windows: {int(data.y.sum())} wake, {int((data.y == 0).sum())} not")
+    mean = data.x.mean(axis=0)
+    std = data.x.std(axis=0) + 1e-3
+    best: tuple[float, Head] | None = None
+    for size in SIZES:
+        started = time.monotonic()
+        head = _fit(data, size, mean, std)
+        recall, threshold = _judge(head, val)
+        print(f"  MLP {size}: validation window recall {recall:.1%} at {threshold:.2f} ({time.monotonic() - started:.0f} s)")
+        if best is None or recall > best[0]:
+            best = (recall, Head(head.layers, head.mean, head.std, threshold))
+    assert best is not None
+    return best[1]
+
+
+def export(head: Head, path: Path = MODEL_PATH) -> Path:
+    """Write ``head`` as the ``.npz`` the runtime loads."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **head.arrays())
+    atomic_write(path, buffer.getvalue())
+    return path
