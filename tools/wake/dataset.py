@@ -27,7 +27,7 @@ POSITIVE_S = (0.0, 0.32)
 IGNORED_S = (-0.4, 1.0)
 """Around the phrase's end, the rest of this span is neither wake nor silence."""
 
-PLAN = {"positive": 14, "adversarial": 8, "speech": 6, "noise": 3}
+PLAN = {"positive": 6, "adversarial": 3, "speech": 2, "noise": 1}
 """Chunks of each kind in the full run."""
 
 
@@ -83,12 +83,14 @@ def _clips(kind: str, rng: np.random.Generator) -> tuple[np.ndarray, list[float]
         voice = random_speaker(voices[int(rng.integers(len(voices)))], rng)
         texts = {"positive": POSITIVES, "adversarial": ADVERSARIAL, "speech": EVERYDAY}[kind]
         phrase = speak(texts[int(rng.integers(len(texts)))], voice).to_float()[:, 0]
-        before = np.zeros(int(RATE * rng.uniform(1.3, 2.0)))
+        before = np.zeros(int(RATE * rng.uniform(1.2, 1.6)))
         after = np.zeros(int(RATE * rng.uniform(0.5, 0.9)))
         if rng.uniform() < 0.5:  # the request (or more words) follows at once
             gap = np.zeros(int(RATE * rng.uniform(0.05, 0.4)))
             more = speak(FOLLOW_ONS[int(rng.integers(len(FOLLOW_ONS)))], voice).to_float()[:, 0]
             after = np.concatenate([gap, more, after])
+        if kind == "positive":  # past the deadline the features are not used: save them
+            after = after[: int(RATE * (POSITIVE_S[1] + 0.1))]
         clip = in_kitchen(np.concatenate([before, phrase, after]), rng, clean_share=0.2)
         ends.append((at + len(before) + len(phrase)) / RATE)
         pieces.append(clip)

@@ -15,6 +15,8 @@ HOP = 1280
 """Samples at 16 kHz per embedding (80 ms)."""
 HOP_S = HOP / 16000
 DIMENSIONS = 96
+WARM_UP = 12 * HOP
+"""Silence the melspectrogram starts from: enough for one embedding (76 frames of 10 ms)."""
 
 
 class Embedder:
@@ -28,9 +30,15 @@ class Embedder:
                 "the wake model needs the pyopen-wakeword package: pip install pyopen-wakeword"
             ) from err
         self._features = OpenWakeWordFeatures.from_builtin()
+        # The library starts from 8 s of silence, all embedded on its first call (most of
+        # a second of CPU); a window's worth of it fills the melspectrogram just as well.
+        self._features.new_audio_samples = WARM_UP
         self._pending = b""
         self.samples = 0
         """Samples turned into embeddings so far (the end of the latest one)."""
+        self.silence = self.feed(bytes(2 * HOP))[0]
+        """The embedding of silence."""
+        self.samples = 0
 
     def feed(self, pcm: bytes) -> np.ndarray:
         """The embeddings that ``pcm`` completes, shape (n, 96), oldest first."""
@@ -46,3 +54,8 @@ class Embedder:
         self._pending = self._pending[whole:]
         self.samples += len(out) * HOP
         return out
+
+    @property
+    def waiting_s(self) -> float:
+        """Audio fed but not yet embedded (less than one hop)."""
+        return len(self._pending) / 2 / 16000
