@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import plots
+from . import plots, wake_bench
 from .speech_bench import DOMAIN, STOCK
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -40,6 +40,8 @@ class Figures:
     """When the run finished (UTC), so that ``--report`` dates the page by its figures."""
     understanding: dict[str, Any] | None = None
     """The blind text sets (runs saved before they existed have none)."""
+    wake_model: dict[str, Any] | None = None
+    """The trained wake model beside PocketSphinx spotting (older runs have none)."""
 
 
 def _crisis_rows(speech: dict[str, Any]) -> list[str]:
@@ -423,6 +425,7 @@ def render(figures: Figures) -> str:
         "cannot be pruned with them; reading its binary format ourselves is the next step).",
         "",
     ]
+    lines += wake_bench.section(figures.wake_model)
     return "\n".join(lines)
 
 
@@ -433,5 +436,6 @@ def write(figures: Figures) -> Path:
     plots.accuracy_by_voice(figures.speech, DOMAIN, IMG / "accuracy_by_voice.png")
     plots.latency(figures.speech, IMG / "latency.png")
     plots.soak(figures.soak, IMG / "soak.png")
+    wake_bench.plot(figures.wake_model, IMG / "wake_curve.png")
     DOC.write_text(render(figures), encoding="utf-8")
     return DOC

@@ -20,7 +20,11 @@ LEAD_S, TAIL_S = 0.4, 0.6
 
 
 def render(
-    text: str, path: Path, voice: str | None = None, pace: int | None = None, pitch: int | None = None
+    text: str,
+    path: Path,
+    voice: str | None = None,
+    pace: int | None = None,
+    pitch: int | None = None,
 ) -> Path:
     """``text`` spoken by espeak-ng into the WAV file ``path`` (22050 Hz mono).
 

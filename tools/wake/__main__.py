@@ -12,7 +12,9 @@ from tools.wake.train import export, train
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tools.wake", description=__doc__)
-    parser.add_argument("--scale", type=float, default=1.0, help="share of the full data (quick runs)")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="share of the full data (quick runs)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="processes building data")
     parser.add_argument("--data-only", action="store_true", help="build the data, do not train")
     args = parser.parse_args()

@@ -52,7 +52,8 @@ def noise_bed(n: int, rng: np.random.Generator) -> np.ndarray:
     weights = rng.uniform(0, 1, 4) * (rng.uniform(0, 1, 4) < 0.7)
     if not weights.any():
         weights[3] = 1.0
-    return sum(w * p / rms(p) for w, p in zip(weights, parts, strict=True))  # type: ignore[return-value]
+    mixed: np.ndarray = sum(w * p / rms(p) for w, p in zip(weights, parts, strict=True))
+    return mixed
 
 
 def colour(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -50,8 +50,10 @@ class Chunk:
 
 def all_chunks(scale: float = 1.0) -> list[Chunk]:
     """Every chunk of a run; ``scale`` < 1 for a quick, smaller one."""
+    counts = {kind: max(1, round(n * scale)) for kind, n in PLAN.items()}
+    # Kinds interleaved, so that the chunks finished first are a smaller run of their own.
     return [
-        Chunk(kind, i) for kind, n in PLAN.items() for i in range(max(1, round(n * scale)))
+        Chunk(kind, i) for i in range(max(counts.values())) for kind in PLAN if i < counts[kind]
     ]
 
 
@@ -60,8 +62,9 @@ def build(chunk: Chunk) -> Path:
     if chunk.path.exists():
         return chunk.path
     rng = np.random.default_rng(chunk.seed)
+    ends: list[float] = []
     if chunk.kind == "noise":
-        stream, ends = noise_bed(120 * RATE, rng) * 0.05, []
+        stream = noise_bed(120 * RATE, rng) * 0.05
     else:
         stream, ends = _clips(chunk.kind, rng)
     embeddings = _embed(stream)

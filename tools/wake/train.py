@@ -70,7 +70,10 @@ def _fit(data: Windows, size: tuple[int, ...], mean: np.ndarray, std: np.ndarray
         random_state=SEED,
     )
     mlp.fit((data.x - mean) / std, data.y, sample_weight=data.weight)
-    layers = [(w.astype(np.float32), b.astype(np.float32)) for w, b in zip(mlp.coefs_, mlp.intercepts_, strict=True)]
+    layers = [
+        (w.astype(np.float32), b.astype(np.float32))
+        for w, b in zip(mlp.coefs_, mlp.intercepts_, strict=True)
+    ]
     return Head(layers, mean.astype(np.float32), std.astype(np.float32), threshold=0.5)
 
 
@@ -95,7 +98,9 @@ def train(chunks: list[Chunk]) -> Head:
         started = time.monotonic()
         head = _fit(data, size, mean, std)
         recall, threshold = _judge(head, val)
-        print(f"  MLP {size}: validation window recall {recall:.1%} at {threshold:.2f} ({time.monotonic() - started:.0f} s)")
+        print(
+            f"  MLP {size}: validation window recall {recall:.1%} at {threshold:.2f} ({time.monotonic() - started:.0f} s)"
+        )
         if best is None or recall > best[0]:
             best = (recall, Head(head.layers, head.mean, head.std, threshold))
     assert best is not None
@@ -105,6 +110,6 @@ def train(chunks: list[Chunk]) -> Head:
 def export(head: Head, path: Path = MODEL_PATH) -> Path:
     """Write ``head`` as the ``.npz`` the runtime loads."""
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **head.arrays())
+    np.savez_compressed(buffer, allow_pickle=False, **head.arrays())
     atomic_write(path, buffer.getvalue())
     return path

@@ -70,7 +70,9 @@ flite's slt and awb (and awb_time, the same speaker) never train the head."""
 def train_voices() -> list[str]:
     """Every training voice's label."""
     espeak_voices = [
-        f"espeak-ng:{a}+{v}" if v else f"espeak-ng:{a}" for a in TRAIN_ACCENTS for v in TRAIN_VARIANTS
+        f"espeak-ng:{a}+{v}" if v else f"espeak-ng:{a}"
+        for a in TRAIN_ACCENTS
+        for v in TRAIN_VARIANTS
     ]
     return [*espeak_voices, *(f"flite:{f}" for f in TRAIN_FLITE), "piper:joe"]
 
