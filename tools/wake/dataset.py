@@ -27,7 +27,7 @@ POSITIVE_S = (0.0, 0.32)
 IGNORED_S = (-0.4, 1.0)
 """Around the phrase's end, the rest of this span is neither wake nor silence."""
 
-PLAN = {"positive": 6, "adversarial": 3, "speech": 2, "noise": 1}
+PLAN = {"positive": 2, "adversarial": 2, "speech": 1, "noise": 1}
 """Chunks of each kind in the full run."""
 
 

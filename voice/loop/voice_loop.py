@@ -26,7 +26,8 @@ from voice.loop.events import Events, LoopEvent, StreamClock
 from voice.loop.listener import Listener, Utterance
 from voice.loop.turns import Playback, TurnHandler
 from voice.loop.wake_gate import Ignored, WakeGate, Woken
-from voice.recognition.wake_model.detector import for_phrase
+from voice.recognition.recognizer import RecognizerError
+from voice.recognition.wake_model.detector import WakeDetector, for_phrase
 from voice.speech.synthesizer import Synthesizer
 from voice.understanding.understander import Understander
 
@@ -65,6 +66,18 @@ class LoopOptions:
         )
 
 
+def _wake_model(options: LoopOptions) -> WakeDetector | None:
+    """The trained model for "hey hearth"; None for a phrase of the user's own (found by its
+    words) or when keyword spotting was asked for."""
+    if options.spot_wake:
+        return None
+    try:
+        return for_phrase(options.wake, options.sensitivity)
+    except RecognizerError as err:
+        log.warning("%s; Hearth listens for the wake phrase in what it recognises instead", err)
+        return None
+
+
 class VoiceLoop:
     """Turns a stream of audio into spoken replies."""
 
@@ -96,8 +109,7 @@ class VoiceLoop:
         # Keyword spotting decodes the finished utterance with its own search, so it
         # cannot share the decoder with an utterance being streamed.
         stream = not options.spot_wake
-        # "hey hearth" has a trained model; a phrase of the user's own is found by its words.
-        wake = None if options.spot_wake else for_phrase(options.wake, options.sensitivity)
+        wake = _wake_model(options)
         self.listener = Listener(
             understander, options.trailing_silence_s, stream, wake, self._woken
         )
