@@ -43,7 +43,7 @@ from voice.loop.voice_loop import LoopOptions, VoiceLoop
 from voice.paths import default_intents_dir
 from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.recognition.wake_model.detector import Trigger, WakeDetector, threshold
-from voice.recognition.wake_model.head import MODEL_PATH, Head
+from voice.recognition.wake_model.head import Head
 from voice.speech.synthesizer import Synthesizer
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.understander import Understander
@@ -141,12 +141,12 @@ def _texts(path: Path) -> list[str]:
 
 
 def misses(
-    understander: Understander, library: ScriptLibrary, head: Head, quick: bool
+    understander: Understander, library: ScriptLibrary, head: Head, quick: bool, count: int
 ) -> dict[str, Any]:
     """Per engine: misses per condition and per voice, latencies; the model's scores per line."""
     conditions = QUICK_CONDITIONS if quick else CONDITIONS
     voices = HELD_OUT[:2] if quick else HELD_OUT
-    lines = wake_lines(quick)
+    lines = wake_lines(quick)[:count]
     out: dict[str, Any] = {
         e: {"by_condition": {}, "by_voice": {}, "latency_s": []} for e in (MODEL, SPHINX)
     }
@@ -210,8 +210,12 @@ def kitchen_block(index: int) -> AudioChunk:
     return AudioChunk.from_float(bed.astype(np.float32), 16000)
 
 
-def _model_tag() -> str:
-    return hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12]
+def _model_tag(head: Head) -> str:
+    """Names the cached results of this head (the one loaded, not whatever the file is now)."""
+    digest = hashlib.sha256()
+    for name, array in sorted(head.arrays().items()):
+        digest.update(name.encode() + np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()[:12]
 
 
 def block_result(
@@ -219,7 +223,7 @@ def block_result(
 ) -> dict[str, Any]:
     """Wakes in one block (cached per model file and engine): count, what woke, CPU, scores."""
     folder = bench_cache().parent / "wake-bench"
-    tag = _model_tag() if engine == MODEL else "sphinx"
+    tag = _model_tag(head) if engine == MODEL else "sphinx"
     path = folder / f"block-{index}-{tag}.json"
     if path.exists():
         cached: dict[str, Any] = json.loads(path.read_text())
@@ -249,8 +253,8 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _block_scores(index: int) -> np.ndarray:
-    path = bench_cache().parent / "wake-bench" / f"block-{index}-{_model_tag()}.npy"
+def _block_scores(index: int, head: Head) -> np.ndarray:
+    path = bench_cache().parent / "wake-bench" / f"block-{index}-{_model_tag(head)}.npy"
     scores: np.ndarray = np.load(path).astype(np.float32)
     return scores
 
@@ -278,22 +282,23 @@ def memory_added_mb() -> float:
     return float(run.stdout.strip())
 
 
-def _blocks(quick: bool) -> Iterator[int]:
-    yield from range(1 if quick else 18)
+def _blocks(quick: bool, count: int) -> Iterator[int]:
+    yield from range(min(count, 1 if quick else 18))
 
 
-def run(quick: bool = False) -> dict[str, Any]:
-    """Every wake figure, for the model and for PocketSphinx spotting."""
+def run(quick: bool = False, lines: int = 20, blocks: int = 18) -> dict[str, Any]:
+    """Every wake figure, for the model and for PocketSphinx spotting (``lines`` wake lines per
+    voice and condition, ``blocks`` ten-minute blocks of kitchen audio: 18 make 3 hours)."""
     library = ScriptLibrary([default_intents_dir()])
     understander = Understander(PocketSphinxRecognizer(), library, ("hey hearth",))
     head = Head.load()
     print(
         f"== wake model beside PocketSphinx spotting: held-out voices {[v.label for v in HELD_OUT]}"
     )
-    result = misses(understander, library, head, quick)
-    blocks = list(_blocks(quick))
-    model_blocks = [block_result(i, MODEL, understander, library, head) for i in blocks]
-    sphinx_blocks = [block_result(i, SPHINX, understander, library, head) for i in blocks[:2]]
+    result = misses(understander, library, head, quick, lines)
+    chosen = list(_blocks(quick, blocks))
+    model_blocks = [block_result(i, MODEL, understander, library, head) for i in chosen]
+    sphinx_blocks = [block_result(i, SPHINX, understander, library, head) for i in chosen[:2]]
     hours = sum(b["seconds"] for b in model_blocks) / 3600
     sphinx_hours = sum(b["seconds"] for b in sphinx_blocks) / 3600
     result[MODEL]["false_wakes_per_hour"] = sum(b["wakes"] for b in model_blocks) / hours
@@ -305,7 +310,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     result[MODEL]["screened_share"] = sum(b["screened_s"] for b in model_blocks) / (hours * 3600)
     result["hours"], result["sphinx_hours"] = hours, sphinx_hours
     result["memory_mb"] = memory_added_mb()
-    result["curve"] = _curve(result.pop("scores"), [_block_scores(i) for i in blocks], hours)
+    result["curve"] = _curve(result.pop("scores"), [_block_scores(i, head) for i in chosen], hours)
     result["default_threshold"] = threshold(0.5, head.threshold)
     _print(result)
     return result
@@ -343,8 +348,38 @@ def _print(result: dict[str, Any]) -> None:
     )
 
 
+def splice(result: dict[str, Any], doc: Path) -> Path:
+    """Put this section (and its plot) into ``doc`` in place of an older one, keeping the rest:
+    for a wake-only run between full ``make bench`` runs, which write the whole page."""
+    plot(result, doc.parent / "img" / "wake_curve.png")
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    head, marker, tail = text.partition("## Wake phrase: the trained model")
+    rest = tail[tail.find("\n## ") + 1 :] if marker and "\n## " in tail else ""
+    doc.write_text(head.rstrip("\n") + "\n\n" + "\n".join(section(result)) + rest, encoding="utf-8")
+    return doc
+
+
+def main() -> None:
+    """``python -m bench.wake_bench [--quick] [--lines N] [--blocks B]``: measure, then write the
+    section into docs/benchmarks.md."""
+    import argparse
+
+    from bench.report import DOC
+
+    parser = argparse.ArgumentParser(prog="python -m bench.wake_bench")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--lines", type=int, default=20, help="wake lines per voice and condition")
+    parser.add_argument("--blocks", type=int, default=18, help="ten-minute blocks of kitchen audio")
+    args = parser.parse_args()
+    result = run(args.quick, args.lines, args.blocks)
+    folder = bench_cache().parent / "wake-bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "figures.json").write_text(json.dumps(result, default=float))
+    print(f"wrote {splice(result, DOC)}")
+
+
 if __name__ == "__main__":
-    run(quick="--quick" in sys.argv)
+    main()
 
 
 # --- the report ---------------------------------------------------------------------------------

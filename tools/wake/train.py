@@ -36,12 +36,14 @@ class Windows:
     y: np.ndarray
     """1 wake, 0 not."""
     weight: np.ndarray
+    near: np.ndarray
+    """True for windows of near misses (the adversarial chunks)."""
 
 
 def windows(chunks: list[Chunk], part: slice = slice(None)) -> Windows:
     """The labelled windows of ``chunks`` (the "does not matter" ones left out); ``part`` of
     each chunk's stream, in tenths (``slice(8, None)``: its last fifth)."""
-    xs, ys, ws = [], [], []
+    xs, ys, ws, ns = [], [], [], []
     for chunk in chunks:
         data = np.load(chunk.path)
         emb = data["embeddings"].astype(np.float32)
@@ -54,10 +56,11 @@ def windows(chunks: list[Chunk], part: slice = slice(None)) -> Windows:
         ys.append(labels[keep])
         weight = ADVERSARIAL_WEIGHT if chunk.kind == "adversarial" else 1.0
         ws.append(np.full(int(keep.sum()), weight, dtype=np.float32))
+        ns.append(np.full(int(keep.sum()), chunk.kind == "adversarial"))
     y = np.concatenate(ys).astype(np.int64)
     w = np.concatenate(ws)
     w[y == 1] *= (w[y == 0].sum() / max(1.0, float(w[y == 1].sum()))) / 3  # 1 : 3
-    return Windows(np.concatenate(xs), y, w)
+    return Windows(np.concatenate(xs), y, w, np.concatenate(ns) & (y == 0))
 
 
 def _fit(data: Windows, size: tuple[int, ...], mean: np.ndarray, std: np.ndarray) -> Head:
@@ -79,12 +82,20 @@ def _fit(data: Windows, size: tuple[int, ...], mean: np.ndarray, std: np.ndarray
     return Head(layers, mean.astype(np.float32), std.astype(np.float32), threshold=0.5)
 
 
-def _judge(head: Head, val: Windows) -> tuple[float, float]:
-    """(recall, threshold): the share of wake windows over the lowest threshold no negative reaches."""
+def _judge(head: Head, val: Windows) -> tuple[float, float, float]:
+    """(recall, threshold, near misses taken): the share of wake windows over the lowest
+    threshold that no everyday negative (speech, noise, silence) reaches.
+
+    Near misses ("hey heart", "the hearth") are left out of the choice: the target is
+    false wakes in a kitchen, and a head that must never score "by the hearth" high would
+    miss most wake phrases. How many of them it takes is reported instead.
+    """
     scores = head.scores(val.x)
-    negative_top = float(scores[val.y == 0].max()) if (val.y == 0).any() else 0.5
-    threshold = min(0.95, max(0.3, negative_top + 0.02))
-    return float((scores[val.y == 1] >= threshold).mean()), threshold
+    everyday = (val.y == 0) & ~val.near
+    top = float(scores[everyday].max()) if everyday.any() else 0.5
+    threshold = min(0.98, max(0.3, top + 0.01))
+    near = float((scores[val.near] >= threshold).mean()) if val.near.any() else 0.0
+    return float((scores[val.y == 1] >= threshold).mean()), threshold, near
 
 
 def train(chunks: list[Chunk]) -> Head:
@@ -98,9 +109,10 @@ def train(chunks: list[Chunk]) -> Head:
     for size in SIZES:
         started = time.monotonic()
         head = _fit(data, size, mean, std)
-        recall, threshold = _judge(head, val)
+        recall, threshold, near = _judge(head, val)
         print(
-            f"  MLP {size}: validation window recall {recall:.1%} at {threshold:.2f} ({time.monotonic() - started:.0f} s)"
+            f"  MLP {size}: validation window recall {recall:.1%} at {threshold:.3f}, "
+            f"near-miss windows over it {near:.1%} ({time.monotonic() - started:.0f} s)"
         )
         if best is None or recall > best[0]:
             best = (recall, Head(head.layers, head.mean, head.std, threshold))

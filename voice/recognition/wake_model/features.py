@@ -15,6 +15,8 @@ HOP = 1280
 """Samples at 16 kHz per embedding (80 ms)."""
 HOP_S = HOP / 16000
 DIMENSIONS = 96
+DITHER = 8.0
+"""Hiss added to every sample, in 16-bit steps (RMS): about -72 dBFS, under any room's noise."""
 WARM_UP = 12 * HOP
 """Silence the melspectrogram starts from: enough for one embedding (76 frames of 10 ms)."""
 
@@ -34,6 +36,7 @@ class Embedder:
         # a second of CPU); a window's worth of it fills the melspectrogram just as well.
         self._features.new_audio_samples = WARM_UP
         self._pending = b""
+        self._hiss = np.random.default_rng(0)
         self.samples = 0
         """Samples turned into embeddings so far (the end of the latest one)."""
         self.silence = self.feed(bytes(2 * HOP))[0]
@@ -42,7 +45,7 @@ class Embedder:
 
     def feed(self, pcm: bytes) -> np.ndarray:
         """The embeddings that ``pcm`` completes, shape (n, 96), oldest first."""
-        self._pending += pcm
+        self._pending += self._dither(pcm)
         whole = len(self._pending) // (2 * HOP) * 2 * HOP
         out = np.empty((whole // (2 * HOP), DIMENSIONS), dtype=np.float32)
         for i in range(len(out)):
@@ -54,6 +57,13 @@ class Embedder:
         self._pending = self._pending[whole:]
         self.samples += len(out) * HOP
         return out
+
+    def _dither(self, pcm: bytes) -> bytes:
+        """``pcm`` with a microphone's faint hiss: digital silence (a file, a muted input)
+        gives features no room ever does, and the head never heard them."""
+        samples = np.frombuffer(pcm, dtype="<i2").astype(np.int32)
+        noise = np.round(self._hiss.normal(0.0, DITHER, len(samples))).astype(np.int32)
+        return bytes(np.clip(samples + noise, -32768, 32767).astype("<i2").tobytes())
 
     @property
     def waiting_s(self) -> float:
