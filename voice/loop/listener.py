@@ -22,6 +22,10 @@ from voice.understanding.understander import Understander
 
 CONTEXT_S = 1.2
 """Room sound before an utterance's pre-roll the wake model hears first, as in training."""
+SCREEN_S = 4.0
+"""How much of an utterance the wake model hears: the phrase opens what is said to Hearth
+(as the domain transcript's check has always required), and a television's babble that
+keeps the speech detector open for minutes should not keep the model busy."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class Listener:
         self._streaming = False
         """True while the utterance being said is decoded as it comes."""
         self._screening = False
+        self._screened = False
+        """The utterance being said was (or is being) screened."""
         self._heard: list[AudioChunk] = []
         self._wake_s: float | None = None
         self._recent = AudioChunk(16000, 2, 1, b"")
@@ -101,7 +107,7 @@ class Listener:
     def _begin(self, event: SpeechStarted) -> None:
         """Start screening or decoding the utterance that just began."""
         if self.wake is not None and self.screen:
-            self._screening, self._heard, self._wake_s = True, [], None
+            self._screening, self._screened, self._heard, self._wake_s = True, True, [], None
             before = self._recent.seconds - (self._recent_end - event.audio_start)
             start = max(0, int((before - CONTEXT_S) * 16000))
             self.wake.feed(self._recent.slice_frames(start, max(start, int(before * 16000))))
@@ -120,6 +126,8 @@ class Listener:
         self._heard.append(audio)
         found = self.wake.feed(audio) if self.wake is not None and audio.frames else None
         if found is None:
+            if sum(a.seconds for a in self._heard) > SCREEN_S:
+                self._screening = False  # no wake phrase at its start: not for Hearth
             return
         heard = concat(self._heard)
         self._wake_s = max(0.0, heard.seconds - found.behind_s)
@@ -129,7 +137,7 @@ class Listener:
             self._start(heard)
 
     def _ended(self, event: SpeechEnded) -> Utterance:
-        screened = self._screening or self._wake_s is not None
+        screened, self._screened = self._screened, False
         rest = event.rest
         if self._screening:  # what is left goes to the wake model (and with it, if it wakes)
             self._hear(rest)
