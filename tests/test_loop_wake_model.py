@@ -77,3 +77,15 @@ def test_no_wake_while_hearth_speaks(default_library: ScriptLibrary, tmp_path: P
     hearth.feed(concat([silence(0.5), speak("hey hearth", "en-us+f3", tmp_path / "p.wav")]))
     assert hearth.clock.t < spoken and not hearth.loop.listener.screen
     assert "wake" not in [e.kind for e in hearth.events], hearth.events
+
+
+@pytest.mark.slow
+def test_the_phrase_must_open_what_is_said(default_library: ScriptLibrary, tmp_path: Path) -> None:
+    """After the first seconds of a long sentence the model no longer listens (SCREEN_S)."""
+    hearth = rig(default_library)
+    said = "come on, we're going to be late for school again, where are your shoes, hey hearth"
+    audio = speak(said, "en-us", tmp_path / "s.wav")
+    assert audio.seconds > 6.0
+    hearth.feed(concat([audio, silence(1.0)]))
+    hearth.loop.finish()
+    assert [e.kind for e in hearth.events] == ["ignored"], hearth.events
