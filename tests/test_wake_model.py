@@ -112,7 +112,7 @@ def test_the_shipped_head_hears_voices_it_never_trained_on(tmp_path: Path) -> No
 
 @pytest.mark.slow
 def test_the_shipped_head_does_not_wake_on_near_misses_or_chatter(tmp_path: Path) -> None:
-    """"hey heart" and "hey harvey" still wake it (README: what it gets wrong); these do not."""
+    """ "hey heart" and "hey harvey" still wake it (README: what it gets wrong); these do not."""
     said = ["hey earth", "hey there", "the hearth", "hey martha, put your shoes on"]
     for i, text in enumerate([*said, "we need to leave in five minutes"]):
         for voice in ("en-us+f3", "en-gb-scotland"):
