@@ -378,10 +378,6 @@ def main() -> None:
     print(f"wrote {splice(result, DOC)}")
 
 
-if __name__ == "__main__":
-    main()
-
-
 # --- the report ---------------------------------------------------------------------------------
 
 
@@ -425,6 +421,11 @@ def section(result: dict[str, Any] | None) -> list[str]:
         )
         + ".",
         "",
+        f"{sum(m[1] for m in model['by_voice'].values()) // max(1, len(conditions))} wake lines "
+        "per condition. PocketSphinx woke on (what the recogniser heard): "
+        f"{', '.join(repr(w) for w in sphinx['woke_on'][:4]) or 'nothing'}; the model on: "
+        f"{', '.join(repr(w) for w in model['woke_on'][:6]) or 'nothing'}.",
+        "",
         f"The model screened {model['screened_share']:.0%} of the kitchen audio (the rest the speech "
         "detector called silence or noise). Latency is in stream time: the audio heard when the wake "
         "was announced, less the end of the phrase; PocketSphinx can only tell at the end of the "
@@ -433,7 +434,8 @@ def section(result: dict[str, Any] | None) -> list[str]:
         "![misses against false wakes per hour across thresholds](img/wake_curve.png)",
         "",
         f"The curve replays the head's scores at each threshold (the default is {result['default_threshold']:.2f}, "
-        "sensitivity 0.5); PocketSphinx spotting is the one point it has.",
+        "sensitivity 0.5): misses from each whole line scored, false wakes from what the loop "
+        "screened; PocketSphinx spotting is the one point it has.",
         "",
     ]
     return lines
@@ -459,7 +461,7 @@ def plot(result: dict[str, Any] | None, path: Path) -> Path | None:
     curve = result["curve"]
     for condition in result[MODEL]["by_condition"]:
         xs = [max(r["false_wakes_per_hour"], 0.01) for r in curve]
-        ax.plot(
+        (line,) = ax.plot(
             xs, [r[condition] * 100 for r in curve], marker=".", label=f"trained model, {condition}"
         )
         sphinx = result[SPHINX]
@@ -467,6 +469,7 @@ def plot(result: dict[str, Any] | None, path: Path) -> Path | None:
             [max(sphinx["false_wakes_per_hour"], 0.01)],
             [sphinx["by_condition"][condition] * 100],
             marker="x",
+            color=line.get_color(),
         )
     ax.set_xscale("log")
     ax.set_xlabel("false wakes per hour of kitchen audio (0 drawn at 0.01)")
@@ -477,3 +480,7 @@ def plot(result: dict[str, Any] | None, path: Path) -> Path | None:
     fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return path
+
+
+if __name__ == "__main__":
+    main()
