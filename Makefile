@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint typecheck pytest bench chat clean system-deps
+.PHONY: demo test test-fast lint typecheck pytest bench chat clean system-deps wake-model
 
 demo: $(STAMP)
 	$(BIN)/hearth demo
@@ -29,6 +29,11 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The "hey hearth" wake model: synthetic voices -> features -> head, written to
+# voice/recognition/wake_model/hey_hearth.npz (data cached in ~/.cache/hearth/wake-train).
+wake-model: $(STAMP)
+	nice -n 10 $(BIN)/python -m tools.wake $(WAKE_ARGS)
 
 chat: $(STAMP)
 	$(BIN)/hearth chat

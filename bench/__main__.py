@@ -24,6 +24,7 @@ from . import (
     soak_bench,
     speech_bench,
     understanding_bench,
+    wake_bench,
     web_bench,
 )
 
@@ -32,6 +33,7 @@ BENCHES: dict[str, Callable[..., dict[str, Any]]] = {
     "understanding": understanding_bench.run,
     "speech": speech_bench.run,
     "wake": speech_bench.run_wake,
+    "wake-model": wake_bench.run,
     "endpoint": endpoint_bench.run,
     "frontend": frontend_bench.run,
     "bargein": bargein_bench.run,
@@ -76,7 +78,7 @@ def _run_all(quick: bool) -> report.Figures:
     """Every benchmark, on both cores.
 
     The soak (memory and descriptors over hours of audio), the wake phrase (misses and
-    false wakes), the barge-in bench (stream-time delays), the trailing-silence bench
+    false wakes, and the trained model's, whose CPU is process time), the barge-in bench (stream-time delays), the trailing-silence bench
     (stream-time ends) and the front end (accuracy) measure nothing that a busy
     neighbour changes, so they run one after the other in a second process; the benchmarks that time things (matcher,
     recognition, latency, start-up) run in this one.
@@ -94,12 +96,12 @@ def _run_all(quick: bool) -> report.Figures:
     matcher = timed(matcher_bench.run)
     understanding = timed(understanding_bench.run)
     with tempfile.TemporaryDirectory(prefix="hearth-bench-") as tmp:
-        names = ("soak", "wake", "bargein", "endpoint", "frontend")
+        names = ("soak", "wake", "bargein", "endpoint", "frontend", "wake-model")
         behind = _Behind(Path(tmp), names, quick)
         print(f"({', '.join(names)}: beside the others, in a second process)")
         speech = timed(speech_bench.run)
         web = timed(web_bench.run)
-        soak_result, wake, bargein, endpoint, frontend = behind.results()
+        soak_result, wake, bargein, endpoint, frontend, wake_model = behind.results()
         speech |= wake
     print(f"  [all: {time.perf_counter() - began:.0f} s]")
     finished = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -114,6 +116,7 @@ def _run_all(quick: bool) -> report.Figures:
         measured=finished,
         understanding=understanding,
         web=web,
+        wake_model=wake_model,
     )
 
 

@@ -19,15 +19,23 @@ LEAD_S, TAIL_S = 0.4, 0.6
 """Silence around a sentence, as a microphone hears one."""
 
 
-def render(text: str, path: Path, voice: str | None = None, pace: int | None = None) -> Path:
+def render(
+    text: str,
+    path: Path,
+    voice: str | None = None,
+    pace: int | None = None,
+    pitch: int | None = None,
+) -> Path:
     """``text`` spoken by espeak-ng into the WAV file ``path`` (22050 Hz mono).
 
-    ``voice`` and ``pace`` (words per minute) left out keep espeak-ng's own defaults.
+    ``voice``, ``pace`` (words per minute) and ``pitch`` (0..99) left out keep espeak-ng's
+    own defaults.
     """
     program = shutil.which("espeak-ng")
     if program is None:
         raise RuntimeError("espeak-ng is not installed: sudo apt-get install espeak-ng")
     options = [*(["-v", voice] if voice else []), *(["-s", str(pace)] if pace else [])]
+    options += ["-p", str(pitch)] if pitch is not None else []
     subprocess.run(
         [program, *options, "-w", str(path), text], check=True, capture_output=True, timeout=60
     )

@@ -26,6 +26,8 @@ from voice.loop.events import Events, LoopEvent, StreamClock
 from voice.loop.listener import Listener, Utterance
 from voice.loop.turns import Playback, TurnHandler
 from voice.loop.wake_gate import Ignored, WakeGate, Woken
+from voice.recognition.recognizer import RecognizerError
+from voice.recognition.wake_model.detector import WakeDetector, for_phrase
 from voice.speech.synthesizer import Synthesizer
 from voice.understanding.understander import Understander
 
@@ -64,6 +66,18 @@ class LoopOptions:
         )
 
 
+def _wake_model(options: LoopOptions) -> WakeDetector | None:
+    """The trained model for "hey hearth"; None for a phrase of the user's own (found by its
+    words) or when keyword spotting was asked for."""
+    if options.spot_wake:
+        return None
+    try:
+        return for_phrase(options.wake, options.sensitivity)
+    except RecognizerError as err:
+        log.warning("%s; Hearth listens for the wake phrase in what it recognises instead", err)
+        return None
+
+
 class VoiceLoop:
     """Turns a stream of audio into spoken replies."""
 
@@ -94,7 +108,11 @@ class VoiceLoop:
         )
         # Keyword spotting decodes the finished utterance with its own search, so it
         # cannot share the decoder with an utterance being streamed.
-        self.listener = Listener(understander, options.trailing_silence_s, not options.spot_wake)
+        stream = not options.spot_wake
+        wake = _wake_model(options)
+        self.listener = Listener(
+            understander, options.trailing_silence_s, stream, wake, self._woken
+        )
         self.barge_in = BargeInMonitor(understander.recognizer, options.wake, echo)
         self.turns = TurnHandler(understander, dialogue, synthesizer, playback, self.events)
         self._next_reload = RELOAD_EVERY_S
@@ -102,6 +120,8 @@ class VoiceLoop:
     def feed(self, chunk: AudioChunk) -> None:
         """Process audio; replies are played as utterances end."""
         speech = self.barge_in.clean(chunk.for_speech())
+        # Not while Hearth speaks: its own voice is no wake phrase.
+        self.listener.screen = self.gate.needs_wake() and not self.barge_in.during(self.clock.t)
         for utterance in self.listener.feed(speech):
             self._utterance(utterance)
         self.clock.t += speech.seconds
@@ -138,7 +158,7 @@ class VoiceLoop:
             self.events("ignored", admission.text, timings=admission.timings)
             return
         woken = admission if isinstance(admission, Woken) else admission.woken
-        if woken is not None:
+        if woken is not None and not woken.announced:
             self.events("wake", woken.text, timings=woken.timings)
         if isinstance(admission, Woken):
             self.turns.chime()
@@ -149,6 +169,10 @@ class VoiceLoop:
         reply = self.turns.hear(text, heard.timings, heard.second_reading)
         if reply is not None:
             self._answer(reply)
+
+    def _woken(self) -> None:
+        """The wake model heard the phrase: said at once, the request is still being said."""
+        self.events("wake", self.gate.wake or "", timings={})
 
     def _interrupt(self, text: str) -> None:
         self.playback.stop()

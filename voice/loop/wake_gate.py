@@ -1,9 +1,10 @@
 """The wake gate: whether an utterance is meant for Hearth.
 
-Idle, Hearth needs the wake phrase at the start of a sentence: by its words
-(:func:`strip_wake` on the domain transcript) or, when asked for, by the
-recogniser's keyword search (``spot``). After a question, the answer window
-lets the parent reply without it.
+Idle, Hearth needs the wake phrase at the start of a sentence: heard by the
+trained wake model (for "hey hearth"; the listener screens each utterance with
+it), or by its words (:func:`strip_wake` on the domain transcript) or, when
+asked for, by the recogniser's keyword search (``spot``) for any other phrase.
+After a question, the answer window lets the parent reply without it.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ class Woken:
     """What was heard as the wake phrase."""
     timings: dict[str, float] = field(default_factory=dict)
     """Milliseconds it took to tell."""
+    announced: bool = False
+    """The wake model heard it, and the loop said so at that moment."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ class WakeGate:
         audio, streamed = utterance.ended.audio, utterance.streamed
         if self.state is State.LISTENING or not self.wake:
             return Request(audio, streamed)
+        if utterance.screened:
+            return self._by_model(utterance)
         spot = self.understander.recognizer.spot
         end = spot(audio, self.wake, self.sensitivity) if self.spot_wake else None
         if end is not None:
@@ -142,6 +147,23 @@ class WakeGate:
             return Ignored(transcript.text, timings)
         woken = Woken(transcript.text, timings)
         return Request(audio, transcript, woken, rest) if rest else woken
+
+    def _by_model(self, utterance: Utterance) -> Admission:
+        """The wake model's verdict, and what followed the phrase when it heard one."""
+        if utterance.wake_s is None:
+            return Ignored("")
+        woken = Woken(self.wake or "", announced=True)
+        ended, transcript = utterance.ended, utterance.streamed
+        said_after = ended.end - ended.audio_start - utterance.wake_s
+        if transcript is None or said_after < MIN_COMMAND_S:
+            return woken
+        rest = self.after_wake(transcript.text)
+        rest = transcript.text if rest is None else rest
+        return Request(ended.audio, transcript, woken, rest) if rest else woken
+
+    def needs_wake(self) -> bool:
+        """Idle: the next utterance is for Hearth only after the wake phrase."""
+        return bool(self.wake) and self.state is State.IDLE
 
     def command(self, request: Request, understood: str) -> str:
         """The words of the request, without the wake phrase."""

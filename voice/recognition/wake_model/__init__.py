@@ -1,0 +1,1 @@
+"""The trained "hey hearth" wake model: openWakeWord features, Hearth's own head, a streaming detector."""
