@@ -37,6 +37,8 @@ from voice.paths import default_intents_dir
 from voice.recognition.engines import make_recognizer
 from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.recognition.recognizer import Recognizer
+from voice.recognition.second_opinion import SecondOpinion
+from voice.recognition.whisper_model import WhisperReader
 from voice.speech.synthesizer import Synthesizer
 from voice.text import normalize
 from voice.understanding.library import ScriptLibrary
@@ -69,6 +71,8 @@ BASELINE_CONDITIONS = {False: ("clean", "10 dB"), True: ("clean",)}
 DOMAIN = "pocketsphinx+domain"
 STOCK = "pocketsphinx stock (baseline)"
 PEER = "whisper tiny.en + matcher (peer)"
+SECOND = "pocketsphinx+domain+whisper"
+"""Hearth's domain reading with the neural second opinion (voice/recognition/second_opinion.py)."""
 NO_SECOND = "domain, no second reading"
 LATENCY_LINES = (
     "i feel so guilty about missing bedtime",
@@ -437,6 +441,7 @@ def engines() -> dict[str, Recognizer]:
     }
     try:
         found[PEER] = WhisperPeer()
+        found[SECOND] = SecondOpinion(PocketSphinxRecognizer(), WhisperReader())
     except HearthError as e:
         print(f"(the whisper peer not measured: {str(e).splitlines()[0]})")
     try:
@@ -524,13 +529,14 @@ def run(quick: bool = False) -> dict[str, Any]:
     figures["crisis_all_count"] = len(crisis_audio)
     figures["crisis_all_noisy"] = {
         name: evaluate(understanders[name], crisis_audio, "10 dB")["crisis_recall"]
-        for name in (DOMAIN, PEER)
+        for name in (DOMAIN, SECOND, PEER)
         if name in understanders
     }
-    if PEER in understanders:
-        figures["crisis_all"][PEER] = evaluate(understanders[PEER], crisis_audio, "clean")[
-            "crisis_recall"
-        ]
+    for name in (SECOND, PEER):
+        if name in understanders:
+            figures["crisis_all"][name] = evaluate(understanders[name], crisis_audio, "clean")[
+                "crisis_recall"
+            ]
     matcher = library.brain.matcher
     figures["crisis_all_typed"] = sum(
         matcher.match(item.text).intent == "crisis" for item in crisis_items
