@@ -68,7 +68,7 @@ BLIND_VOICES = (Voice("piper", "joe", blind=True), Voice("festival", "slt-hts", 
 Festival HTS voice (cmu_us_slt_arctic_hts)."""
 SPEECH_VOICES = VOICES + TUNED_VOICES + BLIND_VOICES
 """Every voice of the speech benchmark (the other benchmarks keep the six above)."""
-QUICK_SPEECH_VOICES = (*QUICK_VOICES, BLIND_VOICES[0])
+QUICK_SPEECH_VOICES = (*QUICK_VOICES, *BLIND_VOICES)
 
 CONDITIONS = ("clean", "10 dB", "5 dB", "far-field")
 QUICK_CONDITIONS = ("clean", "10 dB")
