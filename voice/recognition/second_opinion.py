@@ -31,7 +31,11 @@ from voice.recognition.whisper_model import WhisperReader
 from voice.text import normalize
 
 AGREE = 0.5
-"""Share of a reading's words that the neural reading must contain for the two to agree."""
+"""Share of a reading's words that the neural reading must contain for the two to agree.
+Measured on tuned voices only (espeak-ng:en-us, flite:slt and rms, Festival's diphone voice;
+18 requests and 24 chatter lines each clean and at 10 dB, none of them the benchmark's):
+0.5 gave 29 of 36 intents and 1 of 48 chatter lines taken; 0.6 to 1.0 (the neural reading
+nearly always) 27-28 and 1-3, also with the share counted both ways."""
 
 
 def agreement(reading: str, neural: str) -> float:
