@@ -235,7 +235,7 @@ def render(figures: Figures) -> str:
             f"| {_pct(r['false_accepts'])} | {_pct(r.get('false_crisis', float('nan')))} "
             f"| {_pct(r.get('chatter', {}).get('false_accepts', float('nan')))} "
             f"| {_pct(r.get('wer', float('nan')))} "
-            f"| {_pct(r.get('blind', {}).get('accuracy', float('nan')))} "
+            f"| {_pct((r.get('blind') or {}).get('accuracy', float('nan')))} "
             f"| {r['rtf']:.3f} |"
             for key, r in speech["results"].items()
         ),

@@ -121,7 +121,7 @@ def evaluate(
             blind.add(r, heard.result, all_ms, audio.seconds, text)
     return tally.figures() | {
         "without_second_reading": first.figures(),
-        "blind": blind.figures(),
+        "blind": blind.figures() if blind.utterances else None,
     }
 
 
@@ -463,12 +463,13 @@ def measure_engine(
     result["chatter"] = chatter_figures(understander, voices, condition)
     by_voice = ", ".join(f"{v} {a:.0%}" for v, a in result["per_voice"].items())
     chatter = result["chatter"]
+    blind = f"{result['blind']['accuracy']:5.1%}" if result["blind"] else "none"
     print(
         f"{name:34} {condition:9} intent {result['accuracy']:6.1%}  feeling "
         f"{result['feeling_accuracy']:6.1%}  crisis {result['crisis_recall']:6.1%}  "
         f"WER {result['wer']:5.1%}  chatter taken {chatter['false_accepts']:5.1%}  "
         f"taken for a crisis {result['false_crisis']:4.1%} / {chatter['false_crisis']:4.1%}  "
-        f"RTF {result['rtf']:.3f}  blind voices {result['blind']['accuracy']:5.1%}  [{by_voice}]",
+        f"RTF {result['rtf']:.3f}  blind voices {blind}  [{by_voice}]",
         flush=True,
     )
     return result
