@@ -583,6 +583,15 @@ def run(quick: bool = False) -> dict[str, Any]:
             f"reply latency ({pace}, {how}; end of speech -> first reply sample, "
             f"{len(values)} replies): p50 {p50:.0f} ms, p95 {p95:.0f} ms"
         )
+    if SECOND in understanders:
+        values = reply_latencies(understanders[SECOND], library, count, True)
+        figures["latency_second_realtime"] = values
+        p50, p95 = _percentiles(values)
+        figures["latency_second_realtime_p50"], figures["latency_second_realtime_p95"] = p50, p95
+        print(
+            f"reply latency with the second opinion (realtime, {len(values)} replies): "
+            f"p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+        )
     with tempfile.TemporaryDirectory(prefix="hearth-bench-") as tmp:
         figures.update(startup_and_rss(Path(tmp)))
         clean = [r for r in rendered if r.voice == voices[0].label]
