@@ -24,6 +24,7 @@ from . import (
     soak_bench,
     speech_bench,
     understanding_bench,
+    web_bench,
 )
 
 BENCHES: dict[str, Callable[..., dict[str, Any]]] = {
@@ -35,6 +36,7 @@ BENCHES: dict[str, Callable[..., dict[str, Any]]] = {
     "frontend": frontend_bench.run,
     "bargein": bargein_bench.run,
     "soak": soak_bench.run,
+    "web": web_bench.run,
 }
 
 
@@ -96,6 +98,7 @@ def _run_all(quick: bool) -> report.Figures:
         behind = _Behind(Path(tmp), names, quick)
         print(f"({', '.join(names)}: beside the others, in a second process)")
         speech = timed(speech_bench.run)
+        web = timed(web_bench.run)
         soak_result, wake, bargein, endpoint, frontend = behind.results()
         speech |= wake
     print(f"  [all: {time.perf_counter() - began:.0f} s]")
@@ -110,6 +113,7 @@ def _run_all(quick: bool) -> report.Figures:
         endpoint,
         measured=finished,
         understanding=understanding,
+        web=web,
     )
 
 

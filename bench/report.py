@@ -20,6 +20,11 @@ def _pct(x: float) -> str:
     return f"{x:.1%}"
 
 
+def _mb(x: float | None) -> str:
+    """Megabytes, or a dash for what was not measured in this process."""
+    return "–" if x is None else f"{x:.0f}"
+
+
 def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "n/a"
 
@@ -40,6 +45,8 @@ class Figures:
     """When the run finished (UTC), so that ``--report`` dates the page by its figures."""
     understanding: dict[str, Any] | None = None
     """The blind text sets (runs saved before they existed have none)."""
+    web: dict[str, Any] | None = None
+    """Edit to answer through ``hearth web`` (runs saved before it existed have none)."""
 
 
 def _crisis_rows(speech: dict[str, Any]) -> list[str]:
@@ -146,6 +153,10 @@ def _understanding_section(found: dict[str, Any] | None) -> list[str]:
         "paraphrases of the canonical intents, 100 crisis phrasings, 100 near misses that "
         "share crisis words, 50 serious disclosures and 100 lines of kitchen chatter.",
         "",
+        "The baseline is Hearth when issue 15 was filed, its code and scripts taken from git "
+        "and run in a child process (its build memory is not measured here; its time per "
+        "utterance includes a pipe's round trip).",
+        "",
         "| understander | set | intents | feeling | chatter accepted | crisis recall "
         "| near misses taken for a crisis | disclosures helped | ms / utterance | build MB |",
         "|---|---|---|---|---|---|---|---|---|---|",
@@ -156,7 +167,7 @@ def _understanding_section(found: dict[str, Any] | None) -> list[str]:
                 f"| {approach} | {name} | {_pct(f.intent_accuracy)} | {_pct(f.feeling_accuracy)} "
                 f"| {_pct(f.chatter_false_accepts)} | {_pct(f.crisis_recall)} "
                 f"| {_pct(f.near_miss_false_crisis)} | {_pct(f.disclosures_helped)} "
-                f"| {f.ms_per_utterance:.2f} | {found['understanding_mb'][approach]:.0f} |"
+                f"| {f.ms_per_utterance:.2f} | {_mb(found['understanding_mb'][approach])} |"
             )
     lines += [
         "",
@@ -298,6 +309,7 @@ def render(figures: Figures) -> str:
         *_vosk_rows(speech),
         "",
         *_endpoint_section(figures.endpoint),
+        *_web_section(figures.web),
         "## Barge-in (Hearth's own reply echoed into the microphone)",
         "",
         "| strategy | self-triggers | missed stops, echo = parent | missed stops, echo +6 dB |",
@@ -433,6 +445,32 @@ def render(figures: Figures) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _web_section(web: dict[str, Any] | None) -> list[str]:
+    """From a script saved to the running Hearth answering with it (``bench/web_bench.py``)."""
+    if not web:
+        return []
+    rows = [
+        "## Edit to answer: `hearth web` beside `hearth run`",
+        "",
+        "A new intent saved through the page's own save endpoint, against the baseline of "
+        "writing the file directly (a text editor), until its sentence, spoken by espeak-ng, "
+        f"is understood as the new intent (target under {web['target_s']:.0f} s). Seconds, "
+        "median of the runs:",
+        "",
+        "| saved by | total (median) | max | save (the page's checks) | reload (loading, "
+        "matcher) | language model | recognising | understood |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, label in (("page", "the page"), ("direct", "writing the file (baseline)")):
+        f = web[name]
+        rows.append(
+            f"| {label} | {f['median_total_s']:.2f} | {f['max_total_s']:.2f} "
+            f"| {f['median_save_s']:.2f} | {f['median_reload_s']:.2f} | {f['median_lm_s']:.2f} | {f['median_answer_s']:.2f} "
+            f"| {f['understood']:.0f}/{f['runs']:.0f} |"
+        )
+    return [*rows, ""]
 
 
 def write(figures: Figures) -> Path:

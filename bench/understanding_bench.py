@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from bench import understanding_baseline
 from voice.paths import default_intents_dir
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.result import MatchResult
@@ -156,18 +157,24 @@ def hearth() -> Callable[[str], MatchResult]:
     return ScriptLibrary([default_intents_dir()]).brain.matcher.match
 
 
-APPROACHES: dict[str, Callable[[], Callable[[str], MatchResult]]] = {"Hearth": hearth}
-"""Each understander measured, built fresh (its build's memory is measured too)."""
+APPROACHES: dict[str, Callable[[], Callable[[str], MatchResult]]] = {
+    "Hearth": hearth,
+    f"Hearth at issue 15's filing ({understanding_baseline.REVISION})": understanding_baseline.matcher,
+}
+"""Each understander measured, built fresh (its build's memory is measured too, where
+it is built in this process)."""
+OWN_PROCESS = frozenset(name for name in APPROACHES if name != "Hearth")
 
 
 def run(quick: bool = False) -> dict[str, Any]:
     """Every approach on every blind set, with the memory its build takes."""
     results: dict[str, dict[str, Scores]] = {}
-    memory: dict[str, float] = {}
+    memory: dict[str, float | None] = {}
     for approach, build in APPROACHES.items():
         tracemalloc.start()
         match = build()
-        memory[approach] = tracemalloc.get_traced_memory()[0] / 1e6
+        traced = tracemalloc.get_traced_memory()[0] / 1e6
+        memory[approach] = None if approach in OWN_PROCESS else traced
         tracemalloc.stop()
         results[approach] = {}
         for name, path in SETS.items():

@@ -137,6 +137,21 @@ def test_a_misspelt_setting_is_a_message_and_chat_goes_on(tmp_path: Path) -> Non
     assert "did you mean 'crisis_line'" in run.stderr and "Traceback" not in run.stderr
 
 
+def test_each_help_line_can_be_set_on_the_command_line(tmp_path: Path) -> None:
+    """A parent outside the US sets the lines their replies give without a config file."""
+    run = hearth(
+        "chat",
+        "--violence-line",
+        "0808 2000 247",
+        "--maternal-line",
+        "your health visitor",
+        tmp_path=tmp_path,
+        stdin="my partner hits me\ni think i have postnatal depression\nbye\n",
+    )
+    assert run.returncode == 0, run.stderr
+    assert "0808 2000 247" in run.stdout and "your health visitor" in run.stdout
+
+
 def test_run_options_not_given_leave_the_config_file_values(tmp_path: Path) -> None:
     from voice.__main__ import build_parser
     from voice.app import settings_from_args

@@ -233,3 +233,18 @@ def test_help_lines_have_us_defaults_are_shown_and_override(tmp_path: Path) -> N
     assert dataclasses.replace(
         defaults, violence_line="0808 2000 247", child_line="0808 800 5000"
     ) == (loaded.settings)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("weeks now i have just felt grey and flat about everything", "depression"),
+        ("my son comes back from his uncle and will not talk about it", "child_harmed"),
+        ("ever since she was born i have felt like a stranger to her", "postpartum"),
+    ],
+)
+def test_an_unsure_disclosure_still_gets_its_help(
+    default_library: ScriptLibrary, sentence: str, kind: str
+) -> None:
+    """Said indirectly, a disclosure scores below the threshold: the help is still given."""
+    assert default_library.brain.matcher.match(sentence).intent == kind

@@ -26,6 +26,7 @@ LAYERS = {
     "voice.loop": 6,
     "voice.app": 7,
     "voice.cli": 8,
+    "voice.web": 8,  # the page beside the CLI: it uses voice.app and everything below
     "voice.__main__": 8,
 }
 """Lower numbers are lower layers; a module imports only from its own layer or below.

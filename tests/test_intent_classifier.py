@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from voice.scripts.loader import load_scripts
-from voice.understanding.classifier import IntentClassifier
+from voice.understanding.classifier import PER_TEMPLATE, IntentClassifier
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.matcher import Matcher
 from voice.understanding.respell import Respeller
@@ -58,23 +58,23 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
 
 def test_cache_is_reused_and_a_damaged_file_is_retrained(tmp_path: Path) -> None:
     phrases, intents = [p for p, _ in PHRASES], [i for _, i in PHRASES]
-    first = IntentClassifier.cached(phrases, intents, tmp_path)
+    first = IntentClassifier.cached(phrases, intents, range(len(phrases)), tmp_path)
     (cached,) = tmp_path.glob("intents-*.npz")
     stamp = cached.stat().st_mtime_ns
-    second = IntentClassifier.cached(phrases, intents, tmp_path)
+    second = IntentClassifier.cached(phrases, intents, range(len(phrases)), tmp_path)
     assert cached.stat().st_mtime_ns == stamp  # loaded, not trained again
     assert second.probabilities("give me a mantra") == pytest.approx(
         first.probabilities("give me a mantra")
     )
     cached.write_bytes(b"not a numpy file")
-    third = IntentClassifier.cached(phrases, intents, tmp_path)
+    third = IntentClassifier.cached(phrases, intents, range(len(phrases)), tmp_path)
     assert third.classes == first.classes
     assert cached.read_bytes()[:2] == b"PK"  # rewritten as a real .npz (a zip)
 
 
 def test_old_cached_models_are_pruned(tmp_path: Path) -> None:
     for n in range(12):
-        IntentClassifier.cached([f"phrase {n}", "other words"], ["a", "b"], tmp_path)
+        IntentClassifier.cached([f"phrase {n}", "other words"], ["a", "b"], [0, 1], tmp_path)
     assert len(list(tmp_path.glob("intents-*.npz"))) == 8
 
 
@@ -121,3 +121,15 @@ def test_classifier_lifts_a_sentence_no_phrase_covers(default_library: ScriptLib
     # By its phrase score alone, the sentence would not be understood.
     by_phrase = max(m.phrase_score for m in with_it.ranked)
     assert by_phrase < brain.matcher.threshold_for(len(with_it.text.split()))
+
+
+def test_a_big_template_does_not_drown_the_plain_sentences_beside_it() -> None:
+    """A template with hundreds of alternatives teaches its wording once: it is sampled
+    like one template, so the plain sentences beside it keep their weight."""
+    phrases = [f"give me a saying number {n}" for n in range(500)]
+    phrases += ["i need words to hold on to", "something kind please", "a phrase for today"]
+    phrases += [f"turn it down {n}" for n in range(10)]
+    intents = ["mantra"] * 503 + ["softer"] * 10
+    templates = [0] * 500 + [1, 2, 3] + list(range(4, 14))
+    model = IntentClassifier.train(phrases, intents, templates)
+    assert model.support["mantra"] == PER_TEMPLATE + 3

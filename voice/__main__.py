@@ -10,10 +10,21 @@ from collections.abc import Callable, Sequence
 
 from audio.chunk import AudioError
 from voice import __version__
+from voice.config import HELP_LINES, Settings
 from voice.errors import HearthError, UsageError
 from voice.recognition.engines import ENGINES
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+def _help_lines(parser: argparse.ArgumentParser) -> None:
+    """The help lines replies give, each overriding config.toml's value."""
+    for name, what in HELP_LINES.items():
+        default = getattr(Settings(), name)
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            help=f"the line replies give for {what} (default {default})",
+        )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +72,7 @@ def _config(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, subcommand by subcommand."""
-    from voice.cli import chat, demo, devices, intents, journal, models, run, understand
+    from voice.cli import chat, demo, devices, intents, journal, models, run, understand, web
 
     parser = argparse.ArgumentParser(
         prog="hearth", description="Hearth: an offline voice companion for parents."
@@ -72,12 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("chat", help="talk to Hearth by typing")
     _common(p)
-    p.add_argument("--crisis-line", help="what crisis replies tell you to call (default 988)")
+    _help_lines(p)
     p.set_defaults(handler=chat.run)
 
     p = sub.add_parser("run", help="the voice loop: microphone and speaker, or WAV files")
     _common(p)
     _engine(p)
+    _help_lines(p)
     run.add_arguments(p)
     p.set_defaults(handler=run.run)
 
@@ -109,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", action="append", default=[], help="a sentence (repeat for several)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(handler=understand.run)
+
+    p = sub.add_parser("web", help="a private web page to edit and try scripts, see the journal")
+    _common(p)
+    web.add_arguments(p)
+    p.set_defaults(handler=web.run)
 
     intents.add_parser(sub, _common)
     journal.add_parser(sub, _common)

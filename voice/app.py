@@ -28,6 +28,9 @@ from voice.understanding.library import ScriptLibrary
 
 _OVERRIDES = (
     "crisis_line",
+    "violence_line",
+    "maternal_line",
+    "child_line",
     "engine",
     "vosk_model",
     "wake",

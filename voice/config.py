@@ -117,7 +117,7 @@ _RANGES = {
 }
 """Sensible bounds: outside them Hearth would not hear, or not be heard."""
 
-_HELP_LINES = {
+HELP_LINES = {
     "crisis_line": "crisis",
     "violence_line": "violence at home",
     "maternal_line": "postpartum",
@@ -167,9 +167,9 @@ def check_setting(name: str, value: object) -> Any:
 
 
 def _check_text(name: str, value: str, wrote: str) -> str:
-    if name in _HELP_LINES and not value.strip():
+    if name in HELP_LINES and not value.strip():
         raise ConfigError(
-            f"{name} cannot be empty: {_HELP_LINES[name]} replies tell the parent whom to "
+            f"{name} cannot be empty: {HELP_LINES[name]} replies tell the parent whom to "
             f'call or text; write a number such as "{_example(name)}"; {wrote}'
         )
     if name == "engine" and value not in ENGINE_CHOICES:

@@ -19,6 +19,7 @@ from audio.reconnect import ReconnectingMicrophone
 from audio.speaker import Speaker
 from audio.wav import iter_wav, write_wav_chunks
 from voice import app
+from voice.config import LoadedSettings
 from voice.errors import UsageError
 from voice.loop.voice_loop import LoopEvent, LoopOptions, Playback, StreamClock, VoiceLoop
 from voice.recognition.engines import describe
@@ -144,6 +145,37 @@ def _announce(hearth: app.Hearth, recognizer: Recognizer, output: Path | None) -
         print(f"Hearth's replies will be written to {output}", file=sys.stderr)
 
 
+def _serve_page(args: argparse.Namespace, hearth: app.Hearth) -> threading.Event | None:
+    """With ``--web PORT``: the page beside the loop, over the same scripts. The event it
+    returns is set by a save, so the loop reloads at once instead of at its next look."""
+    if args.web is None:
+        return None
+    from voice.cli.web import address, make_context
+    from voice.web.server import Server
+
+    saved = threading.Event()
+    context = make_context(args, hearth.library, owns_reload=False, on_saved=saved.set)
+    Server(context, args.web_host, args.web).start()
+    print(f"Hearth's page: {address(args.web_host, args.web)}", file=sys.stderr)
+    return saved
+
+
+def _settings(args: argparse.Namespace) -> LoadedSettings:
+    loaded = app.read_settings(args)
+    if args.web is not None:
+        from voice.web.context import prepare_user_folder
+
+        prepare_user_folder(loaded.settings)  # so that the library watches it from the start
+    return loaded
+
+
+def _feed(loop: VoiceLoop, chunk: AudioChunk, saved: threading.Event | None) -> None:
+    if saved is not None and saved.is_set():
+        saved.clear()
+        loop.understander.library.reload_in_background()  # the loop's own thread, as its tick
+    loop.feed(chunk)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run until the file ends, or Ctrl-C on the microphone."""
     output = _output_for(args)
@@ -152,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
         # Replies a parent cannot hear are still kept, where the start-up lines say.
         output = Path(tempfile.mkdtemp(prefix="hearth-replies-")) / f"{Path(args.input).stem}.wav"
     clock = StreamClock()
-    loaded = app.read_settings(args)
+    loaded = _settings(args)
     hearth = app.assemble(
         loaded, journal=app.journal_path(loaded.settings), listen=True, speak=True, clock=clock
     )
@@ -162,6 +194,7 @@ def run(args: argparse.Namespace) -> int:
     _announce(hearth, recognizer, output)
     wake = settings.wake or None
     echo = _echo_canceller(settings.echo_cancellation)
+    saved = _serve_page(args, hearth)
 
     def make_loop(play: Callable[[AudioChunk], object], stop: Callable[[], object]) -> VoiceLoop:
         return VoiceLoop(
@@ -182,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
             if hearth.spoken_notice:
                 loop.say(hearth.spoken_notice)
             for chunk in pieces:
-                loop.feed(chunk)
+                _feed(loop, chunk, saved)
                 if args.realtime:
                     time.sleep(chunk.seconds)
             loop.finish()
@@ -197,7 +230,7 @@ def run(args: argparse.Namespace) -> int:
             print("Listening. Say the wake phrase; Ctrl-C to stop.", file=sys.stderr)
             with contextlib.suppress(KeyboardInterrupt):
                 for chunk in microphone:
-                    loop.feed(chunk)
+                    _feed(loop, chunk, saved)
         loop.finish()
         return 0
     finally:
@@ -223,4 +256,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--realtime", action="store_true", help="feed a file at the pace it was recorded"
+    )
+    parser.add_argument(
+        "--web", type=int, metavar="PORT", help="serve `hearth web` beside the loop on PORT"
+    )
+    parser.add_argument(
+        "--web-host", default="127.0.0.1", help="where the page listens (see `hearth web`)"
     )

@@ -15,26 +15,33 @@ MAX_EXPANSIONS_PER_TEMPLATE = 5000
 
 Origins = dict[str, dict[str, tuple[Path, int]]]
 """Intent -> expanded sentence -> the file and line of the template it came from."""
+Groups = dict[str, tuple[int, ...]]
+"""Intent -> how many of its expanded sentences (in order) each of its templates added."""
 
 
 def expand_all(
     merged: Gathered, rules: dict[str, Sentence], problems: Problems
-) -> tuple[dict[str, tuple[str, ...]], Origins]:
-    """Each intent's sentences, and where each came from."""
+) -> tuple[dict[str, tuple[str, ...]], Origins, Groups]:
+    """Each intent's sentences, where each came from, and how many each template added."""
     expansions: dict[str, tuple[str, ...]] = {}
     origins: Origins = {}
+    groups: Groups = {}
     for name, script in merged.intents.items():
         lines = merged.lines[name].phrases if name in merged.lines else []
         sentences: dict[str, None] = {}
         where: dict[str, tuple[Path, int]] = {}
+        added: list[int] = []
         for i, template in enumerate(script.phrases):
             line = lines[i] if i < len(lines) else script.line
+            before = len(sentences)
             for text in expand_one(template, script.source, line, name, merged, rules, problems):
                 sentences.setdefault(text, None)
                 where.setdefault(text, (script.source, line))
+            added.append(len(sentences) - before)
         expansions[name] = tuple(sentences)
         origins[name] = where
-    return expansions, origins
+        groups[name] = tuple(added)
+    return expansions, origins, groups
 
 
 def expand_one(

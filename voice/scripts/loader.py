@@ -50,7 +50,7 @@ def load_without(folders: Sequence[Path], left_out: Collection[Path]) -> ScriptS
             "so restore crisis.yaml",
         )
     rules = parse_rules(merged, problems)
-    expansions, origins = expand_all(merged, rules, problems)
+    expansions, origins, groups = expand_all(merged, rules, problems)
     check_routes(merged, problems)
     check_shared_sentences(origins, problems)
     crisis = crisis_terms(read[0] if read else None, merged, rules, problems)
@@ -63,6 +63,7 @@ def load_without(folders: Sequence[Path], left_out: Collection[Path]) -> ScriptS
         lists=MappingProxyType({k: MappingProxyType(v) for k, v in merged.lists.items()}),
         rules=MappingProxyType(dict(merged.rules)),
         expansions=MappingProxyType(expansions),
+        template_sizes=MappingProxyType(groups),
         crisis_terms=crisis,
         priority_terms=MappingProxyType(serious),
         folders=tuple(Path(f) for f in folders),

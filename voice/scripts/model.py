@@ -113,6 +113,11 @@ class ScriptSet:
     """Problems that do not stop Hearth (e.g. a sentence shared by two intents)."""
     crisis_concepts: tuple[str, ...] = ()
     """Expanded, normalised crisis concepts (see ``IntentScript.crisis_concepts``)."""
+    template_sizes: Mapping[str, tuple[int, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Intent name -> how many of its ``expansions``, in order, each of its templates added
+    (a plain sentence adds one, a template with many alternatives thousands)."""
 
     def feeling_noun(self, value: str) -> str:
         """How to say a feeling value as a noun ("guilty" -> "guilt")."""

@@ -107,9 +107,36 @@ term names them."""
 IDIOMS_AFTER = frozenset(
     {"laughing", "trying", "working", "doing", "of embarrassment", "of shame", "of boredom"}
     | {"in kisses", "with kisses", "in cuddles", "with love"}
+    | {"bottle", "bottles", "milk", "formula", "rattle", "prevention", "awareness"}
+    | {"for the teacher", "for the school", "for the nursery", "for the childminder"}
+    | {"for school", "for nursery", "to the teacher", "to school"}
 )
-"""Words that, just after a term, make it a figure of speech ("killing myself trying to
-keep up", "i want to die of embarrassment", "i want to smother him in kisses")."""
+"""Words that, just after a term, make it a figure of speech or everyday business ("killing
+myself trying to keep up", "i want to smother him in kisses", "shake the baby bottle",
+"a documentary about suicide prevention", "i have written a note for the teacher")."""
+
+OTHERS = frozenset(
+    {"friend", "friends", "sister", "brother", "mum", "mom", "dad", "husband", "wife"}
+    | {"partner", "colleague", "neighbour", "neighbor", "cousin", "auntie", "aunt", "uncle"}
+    | {"someone", "somebody", "people", "woman", "man", "he", "she", "they", "character"}
+)
+"""People a term naming a topic (``TOPICS``) may be about instead of the parent ("how do i
+help my sister, she has suicidal thoughts"): the nearest person named before the term."""
+FIRST_PERSON = frozenset({"i", "me", "myself", "my", "mine"})
+TOPICS = frozenset({"suicide", "suicidal", "self", "overdose", "overdosed", "overdosing"})
+"""Terms that name the subject, not who it is about: only these may be about someone else."""
+CHILDREN = frozenset(
+    {"son", "daughter", "child", "kid", "kids", "baby", "boy", "girl", "teenager", "teen"}
+)
+"""A child named as the one a term is about keeps it a crisis: the parent needs help now."""
+
+RECOVERED_BEFORE = frozenset({"used to", "years ago", "as a teenager", "when i was younger"})
+RECOVERED_AFTER = frozenset(
+    {"fine", "passed", "better now", "good now", "okay now", "well now", "recovered"}
+    | {"support group", "help others", "a support group"}
+)
+"""A crisis told as long past and over ("i used to self harm as a teenager but i have been
+fine for years"): the frame before the term and the recovery after it."""
 
 
 @dataclass(frozen=True)
@@ -229,12 +256,35 @@ def _undone(term: str, words: list[str], start: int, end: int) -> bool:
     a negation just before ("i would never hurt my baby"), an idiom ("killing myself
     trying"), or an accident just after a past act on oneself ("i cut myself on the tin",
     but not "on purpose")."""
-    if _negated(words, start):
+    if _negated(words, start) or _recovered(words, start, end):
         return True
-    after = words[end : end + 2]
-    if after and (after[0] in IDIOMS_AFTER or " ".join(after) in IDIOMS_AFTER):
+    if term.split()[0] in TOPICS and _about_someone_else(words, start):
         return True
+    after = words[end : end + 3]
+    if after and any(" ".join(after[:n]) in IDIOMS_AFTER for n in (1, 2, 3)):
+        return True
+    after = after[:2]
     if not after or not term.endswith("myself"):
         return False
     past = any(term.endswith(act) for act in _PAST_SELF)
     return past and after[0] in ACCIDENTS and after[1:] != ["purpose"]
+
+
+def _about_someone_else(words: list[str], start: int) -> bool:
+    """Whether the nearest person named before ``words[start]`` is someone other than the
+    parent or a child ("my teenage son told me his friend is self harming")."""
+    for word in reversed(words[:start]):
+        if word in FIRST_PERSON or word in CHILDREN:
+            return False
+        if word in OTHERS:
+            return True
+    return False
+
+
+def _recovered(words: list[str], start: int, end: int) -> bool:
+    """Whether the term is told as long past and over (see ``RECOVERED_BEFORE``)."""
+    before = " ".join(words[max(0, start - 6) : start])
+    if not any(frame in before for frame in RECOVERED_BEFORE):
+        return False
+    after = " ".join(words[end:])
+    return any(sign in after for sign in RECOVERED_AFTER)
