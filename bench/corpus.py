@@ -2,8 +2,9 @@
 
 The sentences are ours (tests/data/dev_text.yaml: paraphrases not in the scripts,
 kitchen chatter, wake-phrase lines). They are spoken by clearly different
-synthetic voices (espeak-ng formant voices and flite's recorded-unit voices) and
-placed in four conditions: clean; kitchen noise at 10 dB and 5 dB SNR; far-field
+synthetic voices (espeak-ng formant voices, flite's recorded-unit voices, a Festival
+diphone voice, and two voices closer to people kept out of all tuning: a neural Piper
+voice and a Festival HTS voice) and placed in four conditions: clean; kitchen noise at 10 dB and 5 dB SNR; far-field
 (a room's reverberation, 15 dB quieter, a hood humming). Everything is built
 deterministically from seeds, and rendered speech is cached by sha256 of
 (engine, voice, text) under the user cache, never committed.
@@ -26,7 +27,7 @@ from platformdirs import user_cache_path
 
 from audio.chunk import AudioChunk, concat, silence
 from audio.wav import read_wav
-from tools import espeak
+from tools import espeak, festival, piper_voice
 
 from .matcher_bench import DEV_SET, DevItem, load_dev_set
 
@@ -38,12 +39,14 @@ class Voice:
     """A synthetic speaker: the program and its voice name."""
 
     engine: str
-    """"espeak-ng" or "flite"."""
+    """"espeak-ng", "flite", "festival" or "piper"."""
     name: str
+    blind: bool = False
+    """Kept out of all tuning: its figures are a blind check (its label says so)."""
 
     @property
     def label(self) -> str:
-        return f"{self.engine}:{self.name}"
+        return f"{self.engine}:{self.name}" + (" (blind)" if self.blind else "")
 
 
 VOICES = (
@@ -57,6 +60,15 @@ VOICES = (
 """Six voices: three espeak-ng accents/genders, three flite speakers (female US, male US,
 male Scottish)."""
 QUICK_VOICES = (VOICES[2], VOICES[3])
+TUNED_VOICES = (Voice("festival", "kal-diphone"),)
+"""A diphone voice (concatenated recorded units, as MBROLA voices are; Debian ships no
+MBROLA voice), tuned on with the six above."""
+BLIND_VOICES = (Voice("piper", "joe", blind=True), Voice("festival", "slt-hts", blind=True))
+"""Voices closer to people, never tuned on: a neural Piper voice (en_US-joe-medium) and a
+Festival HTS voice (cmu_us_slt_arctic_hts)."""
+SPEECH_VOICES = VOICES + TUNED_VOICES + BLIND_VOICES
+"""Every voice of the speech benchmark (the other benchmarks keep the six above)."""
+QUICK_SPEECH_VOICES = (*QUICK_VOICES, *BLIND_VOICES)
 
 CONDITIONS = ("clean", "10 dB", "5 dB", "far-field")
 QUICK_CONDITIONS = ("clean", "10 dB")
@@ -84,13 +96,21 @@ def speak(text: str, voice: Voice | str) -> AudioChunk:
     if not path.exists():
         # Named for this process: the bench's second process renders the same lines.
         tmp = path.with_suffix(f".{os.getpid()}.tmp.wav")
-        if voice.engine == "flite":
-            command = ["flite", "-voice", voice.name, "-t", text, "-o", str(tmp)]
-            subprocess.run(command, check=True, capture_output=True)
-        else:
-            espeak.render(text, tmp, voice.name, espeak.PACE)
+        _render(text, voice, tmp)
         tmp.replace(path)
     return read_wav(path).for_speech()
+
+
+def _render(text: str, voice: Voice, path: Path) -> None:
+    if voice.engine == "flite":
+        command = ["flite", "-voice", voice.name, "-t", text, "-o", str(path)]
+        subprocess.run(command, check=True, capture_output=True)
+    elif voice.engine == "festival":
+        festival.render(text, path, voice.name)
+    elif voice.engine == "piper":
+        piper_voice.render(text, path, voice.name)
+    else:
+        espeak.render(text, path, voice.name, espeak.PACE)
 
 
 @dataclass(frozen=True)
@@ -198,10 +218,10 @@ def _to_chunk(x: np.ndarray) -> AudioChunk:
 def main() -> None:
     """Render every dev sentence with every voice into the cache."""
     items = load_dev_set() + [DevItem(line, None, None) for line in load_wake_lines()]
-    rendered = render(items, VOICES)
+    rendered = render(items, SPEECH_VOICES)
     seconds = sum(r.audio.seconds for r in rendered)
     print(
-        f"{len(rendered)} utterances ({len(items)} sentences x {len(VOICES)} voices), "
+        f"{len(rendered)} utterances ({len(items)} sentences x {len(SPEECH_VOICES)} voices), "
         f"{seconds / 60:.1f} min of clean speech, cached in {cache_dir()}"
     )
 

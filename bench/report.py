@@ -233,13 +233,22 @@ def render(figures: Figures) -> str:
         "",
         "![accuracy by condition](img/accuracy_by_condition.png)",
         "",
+        "Rows: Hearth's domain model alone; with the neural second opinion (`+whisper`, "
+        "`voice/recognition/second_opinion.py`); the stock model; and the peer a user would "
+        "bolt together, faster-whisper tiny.en feeding Hearth's matcher (`bench/whisper_peer.py`). "
+        "'chatter taken': every chatter line of the dev set, the voices taking turns, taken for "
+        "a request; 'blind voices': intent accuracy on the voices kept out of all tuning.",
+        "",
         "| engine | condition | intent accuracy | feeling | crisis | false accepts "
-        "| false crisis | RTF |",
-        "|---|---|---|---|---|---|---|---|",
+        "| false crisis | chatter taken | WER | blind voices | RTF |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         *(
             f"| {key.split(' | ')[0]} | {key.split(' | ')[1]} | {_pct(r['accuracy'])} "
             f"| {_pct(r['feeling_accuracy'])} | {_pct(r['crisis_recall'])} "
             f"| {_pct(r['false_accepts'])} | {_pct(r.get('false_crisis', float('nan')))} "
+            f"| {_pct(r.get('chatter', {}).get('false_accepts', float('nan')))} "
+            f"| {_pct(r.get('wer', float('nan')))} "
+            f"| {_pct((r.get('blind') or {}).get('accuracy', float('nan')))} "
             f"| {r['rtf']:.3f} |"
             for key, r in speech["results"].items()
         ),

@@ -1,11 +1,13 @@
 """Speech benchmark: what Hearth gets from audio, in each listening condition, for each engine.
 
-The dev corpus (bench/corpus.py: our sentences x six voices x clean, 10 dB, 5 dB,
-far-field) goes through each engine configuration: PocketSphinx with Hearth's
-domain model, and PocketSphinx with its stock English model, the baseline a user
-would get without Hearth's work; Vosk joins when an English model is installed.
-Measured in the same run: intent, feeling and crisis accuracy, false accepts on
-chatter, real-time factor, wake-phrase misses per condition, false wakes per hour
+The dev corpus (bench/corpus.py: our sentences x nine voices, two of them blind, x
+clean, 10 dB, 5 dB, far-field) goes through each engine configuration: PocketSphinx
+with Hearth's domain model; PocketSphinx with its stock English model, the baseline a
+user would get without Hearth's work; and the peer a user would bolt together,
+faster-whisper tiny.en feeding Hearth's own matcher (bench/whisper_peer.py); Vosk
+joins when an English model is installed. Measured in the same run: intent, feeling
+and crisis accuracy, word error rate, chatter taken for a request and other speech
+taken for a crisis (on every chatter line of the dev set), real-time factor, wake-phrase misses per condition, false wakes per hour
 of kitchen audio, reply latency through the loop (real-time pace and full speed),
 start-up to listening and peak RSS of `hearth run` beside a bare decoder's.
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from audio.chunk import AudioChunk, concat, silence
 from audio.wav import write_wav
@@ -34,7 +37,10 @@ from voice.paths import default_intents_dir
 from voice.recognition.engines import make_recognizer
 from voice.recognition.pocketsphinx import PocketSphinxRecognizer
 from voice.recognition.recognizer import Recognizer
+from voice.recognition.second_opinion import SecondOpinion
+from voice.recognition.whisper_model import WhisperReader
 from voice.speech.synthesizer import Synthesizer
+from voice.text import normalize
 from voice.understanding.library import ScriptLibrary
 from voice.understanding.result import MatchResult
 from voice.understanding.understander import Understander
@@ -42,7 +48,9 @@ from voice.understanding.understander import Understander
 from .corpus import (
     CONDITIONS,
     QUICK_CONDITIONS,
+    QUICK_SPEECH_VOICES,
     QUICK_VOICES,
+    SPEECH_VOICES,
     VOICES,
     Rendered,
     Voice,
@@ -55,12 +63,16 @@ from .matcher_bench import DevItem, load_dev_set
 from .process_stats import Measured, hearth_env, run_measured
 from .soak_bench import kitchen_minutes
 from .stock_recognizer import StockRecognizer
+from .whisper_peer import WhisperPeer
 
 WAKE = "hey hearth"
 BASELINE_CONDITIONS = {False: ("clean", "10 dB"), True: ("clean",)}
 """Where the stock-model baseline runs, by --quick (it is 3-4x slower than the domain model)."""
 DOMAIN = "pocketsphinx+domain"
 STOCK = "pocketsphinx stock (baseline)"
+PEER = "whisper tiny.en + matcher (peer)"
+SECOND = "pocketsphinx+domain+whisper"
+"""Hearth's domain reading with the neural second opinion (voice/recognition/second_opinion.py)."""
 NO_SECOND = "domain, no second reading"
 LATENCY_LINES = (
     "i feel so guilty about missing bedtime",
@@ -96,14 +108,44 @@ def evaluate(
     Under ``without_second_reading``: the same figures from the first reading alone (what
     the crisis-only second reading changes, paired on the same decodes).
     """
-    tally, first = _Tally(), _Tally()
+    tally, first, blind = _Tally(), _Tally(), _Tally()
     for i, r in enumerate(rendered):
         audio = in_condition(r.audio, condition, seed=i)
         heard = understander.understand(audio)
         asr_ms = heard.timings.get("asr_ms", 0) + heard.timings.get("fallback_ms", 0)
-        tally.add(r, heard.result, asr_ms + heard.timings.get("watch_ms", 0), audio.seconds)
-        first.add(r, heard.first_reading or heard.result, asr_ms, audio.seconds)
-    return tally.figures() | {"without_second_reading": first.figures()}
+        all_ms = asr_ms + heard.timings.get("watch_ms", 0)
+        text = heard.transcript.text
+        tally.add(r, heard.result, all_ms, audio.seconds, text)
+        first.add(r, heard.first_reading or heard.result, asr_ms, audio.seconds, text)
+        if r.voice.endswith("(blind)"):
+            blind.add(r, heard.result, all_ms, audio.seconds, text)
+    return tally.figures() | {
+        "without_second_reading": first.figures(),
+        "blind": blind.figures() if blind.utterances else None,
+    }
+
+
+def chatter_figures(
+    understander: Understander, voices: tuple[Voice, ...], condition: str
+) -> dict[str, Any]:
+    """Every chatter line of the dev set (the voices taking turns) in one condition: the
+    share taken for a request, the share taken for a crisis, and what they were heard as."""
+    items = [item for item in load_dev_set() if item.intent is None]
+    tally = _Tally()
+    taken: list[str] = []
+    for i, r in enumerate(render(items, voices, rotate=True)):
+        audio = in_condition(r.audio, condition, seed=500 + i)
+        heard = understander.understand(audio)
+        tally.add(r, heard.result, heard.timings.get("asr_ms", 0), audio.seconds, None)
+        if heard.result.intent is not None:
+            taken.append(f"{r.item.text!r} -> {heard.result.intent} ({heard.transcript.text!r})")
+    figures = tally.figures()
+    return {
+        "lines": len(items),
+        "false_accepts": figures["false_accepts"],
+        "false_crisis": figures["false_crisis"],
+        "taken": taken,
+    }
 
 
 class _Tally:
@@ -115,11 +157,20 @@ class _Tally:
         self.false_crisis = self.utterances = 0
         self.per_voice: dict[str, list[bool]] = {}
         self.asr_s = self.audio_s = 0.0
+        self.word_errors = self.words = 0
 
-    def add(self, r: Rendered, result: MatchResult, asr_ms: float, seconds: float) -> None:
+    def add(
+        self, r: Rendered, result: MatchResult, asr_ms: float, seconds: float, heard: str | None
+    ) -> None:
+        """One utterance: what the matcher made of it, and ``heard``, the text it read
+        (None: word errors not counted)."""
         self.utterances += 1
         self.asr_s += asr_ms / 1000
         self.audio_s += seconds
+        if heard is not None:
+            said = normalize(r.item.text).split()
+            self.words += len(said)
+            self.word_errors += Levenshtein.distance(said, normalize(heard).split())
         best = result.best
         got = best.intent if best else None
         self.false_crisis += got == "crisis" and r.item.intent != "crisis"
@@ -146,6 +197,7 @@ class _Tally:
             "false_accepts": self.fa / max(self.chatter, 1),
             "false_crisis": self.false_crisis / max(self.utterances - self.crisis_total, 1),
             "rtf": self.asr_s / max(self.audio_s, 1e-9),
+            "wer": self.word_errors / max(self.words, 1),
             "per_voice": {v: sum(x) / len(x) for v, x in self.per_voice.items()},
         }
 
@@ -343,6 +395,23 @@ def vosk_cost(rendered: list[Rendered], folder: Path) -> dict[str, float] | None
     }
 
 
+def peer_cost(folder: Path) -> dict[str, float]:
+    """The peer alone in a process: model load, and peak RSS after reading one check-in."""
+    wav = folder / "check_in.wav"
+    if not wav.exists():
+        speech = speak(f"{WAKE} i am exhausted", "en-us+f3")
+        write_wav(wav, concat([silence(0.5), speech, silence(2.0)]))
+    code = (
+        "import sys; from audio.wav import read_wav; from bench.whisper_peer import WhisperPeer; "
+        "p = WhisperPeer(); print('ready', file=sys.stderr); "
+        f"print(p.recognize(read_wav({str(wav)!r}).split(0.1)).text)"
+    )
+    measured = run_measured([sys.executable, "-c", code], None, "ready")
+    if measured.returncode != 0:
+        raise RuntimeError(f"whisper peer measurement failed: {measured.stderr[-500:]}")
+    return {"load_s": measured.ready_s, "rss_mb": measured.peak_rss_mb}
+
+
 def run_wake(quick: bool = False) -> dict[str, Any]:
     """Wake-phrase misses per condition and false wakes per hour of kitchen audio.
 
@@ -364,11 +433,17 @@ def run_wake(quick: bool = False) -> dict[str, Any]:
 
 
 def engines() -> dict[str, Recognizer]:
-    """The configurations to compare; Vosk only where an English model is installed."""
+    """The configurations to compare; the peer where its model is installed, Vosk only
+    where an English model is."""
     found: dict[str, Recognizer] = {
         DOMAIN: PocketSphinxRecognizer(),
         STOCK: StockRecognizer(),
     }
+    try:
+        found[PEER] = WhisperPeer()
+        found[SECOND] = SecondOpinion(PocketSphinxRecognizer(), WhisperReader())
+    except HearthError as e:
+        print(f"(the whisper peer not measured: {str(e).splitlines()[0]})")
     try:
         found["vosk"] = make_recognizer("vosk", None)
     except HearthError as e:
@@ -376,9 +451,33 @@ def engines() -> dict[str, Recognizer]:
     return found
 
 
+def measure_engine(
+    name: str,
+    understander: Understander,
+    rendered: list[Rendered],
+    voices: tuple[Voice, ...],
+    condition: str,
+) -> dict[str, Any]:
+    """One configuration in one condition: the corpus's figures and the chatter lines', printed."""
+    result = evaluate(understander, rendered, condition)
+    result["chatter"] = chatter_figures(understander, voices, condition)
+    by_voice = ", ".join(f"{v} {a:.0%}" for v, a in result["per_voice"].items())
+    chatter = result["chatter"]
+    blind = f"{result['blind']['accuracy']:5.1%}" if result["blind"] else "none"
+    print(
+        f"{name:34} {condition:9} intent {result['accuracy']:6.1%}  feeling "
+        f"{result['feeling_accuracy']:6.1%}  crisis {result['crisis_recall']:6.1%}  "
+        f"WER {result['wer']:5.1%}  chatter taken {chatter['false_accepts']:5.1%}  "
+        f"taken for a crisis {result['false_crisis']:4.1%} / {chatter['false_crisis']:4.1%}  "
+        f"RTF {result['rtf']:.3f}  blind voices {blind}  [{by_voice}]",
+        flush=True,
+    )
+    return result
+
+
 def run(quick: bool = False) -> dict[str, Any]:
     """Print the speech figures and return them for the report."""
-    voices = QUICK_VOICES if quick else VOICES
+    voices = QUICK_SPEECH_VOICES if quick else SPEECH_VOICES
     conditions = QUICK_CONDITIONS if quick else CONDITIONS
     chosen = choose(load_dev_set(), 1)  # every intent once
     rendered = render(chosen, voices, rotate=quick)  # --quick: two voices taking turns
@@ -402,13 +501,8 @@ def run(quick: bool = False) -> dict[str, Any]:
         for condition in conditions:
             if name == STOCK and condition not in BASELINE_CONDITIONS[quick]:
                 continue  # the slow baseline (RTF 0.3-0.7) only where it matters most
-            result = evaluate(understander, rendered, condition)
-            results[f"{name} | {condition}"] = result
-            by_voice = ", ".join(f"{v} {a:.0%}" for v, a in result["per_voice"].items())
-            print(
-                f"{name:30} {condition:9} intent {result['accuracy']:6.1%}  feeling "
-                f"{result['feeling_accuracy']:6.1%}  crisis {result['crisis_recall']:6.1%}  "
-                f"false accepts {result['false_accepts']:5.1%}  RTF {result['rtf']:.3f}  [{by_voice}]"
+            results[f"{name} | {condition}"] = measure_engine(
+                name, understander, rendered, voices, condition
             )
     figures["results"] = results
     took("recognition")
@@ -434,10 +528,27 @@ def run(quick: bool = False) -> dict[str, Any]:
         STOCK: evaluate(understanders[STOCK], crisis_audio, "clean")["crisis_recall"],
     }
     figures["crisis_all_count"] = len(crisis_audio)
+    figures["crisis_all_noisy"] = {
+        name: evaluate(understanders[name], crisis_audio, "10 dB")["crisis_recall"]
+        for name in (DOMAIN, SECOND, PEER)
+        if name in understanders
+    }
+    for name in (SECOND, PEER):
+        if name in understanders:
+            figures["crisis_all"][name] = evaluate(understanders[name], crisis_audio, "clean")[
+                "crisis_recall"
+            ]
+    matcher = library.brain.matcher
+    figures["crisis_all_typed"] = sum(
+        matcher.match(item.text).intent == "crisis" for item in crisis_items
+    ) / max(len(crisis_items), 1)
     print(
         f"crisis recall over {len(crisis_items)} dev crisis sentences ({len(crisis_audio)} "
-        f"utterances, clean): domain {figures['crisis_all'][DOMAIN]:.1%}, "
-        f"stock {figures['crisis_all'][STOCK]:.1%}"
+        f"utterances), clean: "
+        + ", ".join(f"{name} {r:.1%}" for name, r in figures["crisis_all"].items())
+        + "; 10 dB: "
+        + ", ".join(f"{name} {r:.1%}" for name, r in figures["crisis_all_noisy"].items())
+        + f"; typed: {figures['crisis_all_typed']:.1%}"
     )
     # The crisis-only second reading's effect: what the first reading alone gave, same decodes.
     without: dict[str, Any] = {
@@ -472,10 +583,25 @@ def run(quick: bool = False) -> dict[str, Any]:
             f"reply latency ({pace}, {how}; end of speech -> first reply sample, "
             f"{len(values)} replies): p50 {p50:.0f} ms, p95 {p95:.0f} ms"
         )
+    if SECOND in understanders:
+        values = reply_latencies(understanders[SECOND], library, count, True)
+        figures["latency_second_realtime"] = values
+        p50, p95 = _percentiles(values)
+        figures["latency_second_realtime_p50"], figures["latency_second_realtime_p95"] = p50, p95
+        print(
+            f"reply latency with the second opinion (realtime, {len(values)} replies): "
+            f"p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+        )
     with tempfile.TemporaryDirectory(prefix="hearth-bench-") as tmp:
         figures.update(startup_and_rss(Path(tmp)))
         clean = [r for r in rendered if r.voice == voices[0].label]
         figures["vosk_cost"] = None if quick else vosk_cost(clean, Path(tmp))
+        figures["peer_cost"] = peer_cost(Path(tmp)) if PEER in understanders else None
+    if figures["peer_cost"] is not None:
+        print(
+            f"whisper peer alone: model load {figures['peer_cost']['load_s']:.2f} s, "
+            f"peak RSS {figures['peer_cost']['rss_mb']:.0f} MB (one thread, int8)"
+        )
     cost = figures["vosk_cost"]
     if cost is not None:
         print(

