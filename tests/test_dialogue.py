@@ -200,7 +200,7 @@ def test_journal_failure_is_told_not_hidden(
 
 
 def test_voice_changes_are_reported(write_scripts, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
-    from conftest import SMALL
+    from tests.conftest import SMALL
 
     files = dict(SMALL)
     files["slower.yaml"] = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import WriteScripts
 
+from tests.conftest import WriteScripts
 from voice.errors import ScriptError
 from voice.scripts.loader import load_scripts
 from voice.understanding.library import ScriptLibrary

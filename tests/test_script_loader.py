@@ -10,8 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SMALL, WriteScripts
 
+from tests.conftest import SMALL, WriteScripts
 from voice.errors import ScriptError, ScriptProblem
 from voice.paths import default_intents_dir
 from voice.scripts.loader import load_scripts
