@@ -66,6 +66,7 @@ IDIOMS = [
     "can you shake the baby's bottle for me",
     "we watched a film about suicide awareness",
     "i've written a note for the teacher",
+    "i couldn't stop myself shouting at her about the shoes",  # "top myself" inside "stop myself"
 ]
 
 

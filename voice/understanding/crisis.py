@@ -240,8 +240,24 @@ class CrisisDetector:
             score_cutoff=_FUZZY_CUTOFF,
             limit=None,
         )
-        # The closest term (rapidfuzz sorts by score, ties in the order given).
-        return terms[found[0][2]][0] if found else None
+        # The closest term (rapidfuzz sorts by score, ties in the order given) that begins
+        # at a word of the sentence: "top myself" is inside "stop myself" letter for letter.
+        starts = set(_word_starts(words))
+        for _joined, _score, at in found:
+            term, joined = terms[at]
+            place = fuzz.partial_ratio_alignment(joined, squashed).dest_start
+            if place in starts:
+                return term
+        return None
+
+
+def _word_starts(words: list[str]) -> list[int]:
+    """Where each word begins once the sentence's spaces are taken out."""
+    starts, at = [], 0
+    for word in words:
+        starts.append(at)
+        at += len(word)
+    return starts
 
 
 def _negated(words: list[str], at: int) -> bool:
