@@ -268,8 +268,8 @@ def render(figures: Figures) -> str:
         "",
         "### Wake phrase",
         "",
-        "Through the loop as `hearth run` builds it (the trained model since issue 18), on "
-        "the six corpus voices above, some of which trained the model; the held-out "
+        "Through the loop as `hearth run` builds it (the words path; the trained model is "
+        "opt-in), on the six corpus voices above; the held-out "
         "comparison with PocketSphinx spotting is its own section below.",
         "",
         "| condition | misses | target |",

@@ -33,7 +33,7 @@ class _Counting:
 def test_the_wake_is_announced_while_the_request_is_still_said(
     default_library: ScriptLibrary, tmp_path: Path
 ) -> None:
-    hearth = rig(default_library)
+    hearth = rig(default_library, Settings(wake_model=True))
     assert hearth.loop.listener.wake is not None
     hearth.feed(speak("hey hearth i am so tired", "en-us", tmp_path / "t.wav"))
     hearth.feed(silence(1.0))
@@ -53,7 +53,7 @@ def test_the_wake_is_announced_while_the_request_is_still_said(
 def test_chatter_in_an_idle_kitchen_is_never_decoded(
     default_library: ScriptLibrary, tmp_path: Path
 ) -> None:
-    hearth = rig(default_library)
+    hearth = rig(default_library, Settings(wake_model=True))
     counting = _Counting(hearth.loop.understander.recognizer)
     hearth.loop.understander.recognizer = counting  # type: ignore[assignment]
     for i, text in enumerate(["put your shoes on, we're leaving", "who wants more peas?"]):
@@ -64,14 +64,20 @@ def test_chatter_in_an_idle_kitchen_is_never_decoded(
 
 
 def test_a_phrase_of_the_users_own_is_found_by_its_words(default_library: ScriptLibrary) -> None:
-    assert rig(default_library, Settings(wake="hello there")).loop.listener.wake is None
+    assert (
+        rig(default_library, Settings(wake="hello there", wake_model=True)).loop.listener.wake
+        is None
+    )
     # Keyword spotting, when asked for, replaces the model too.
-    assert rig(default_library, Settings(wake_spotting=True)).loop.listener.wake is None
+    assert (
+        rig(default_library, Settings(wake_spotting=True, wake_model=True)).loop.listener.wake
+        is None
+    )
 
 
 @pytest.mark.slow
 def test_no_wake_while_hearth_speaks(default_library: ScriptLibrary, tmp_path: Path) -> None:
-    hearth = rig(default_library)
+    hearth = rig(default_library, Settings(wake_model=True))
     hearth.loop.say("Here is a long notice that keeps Hearth talking for a few seconds.")
     spoken = hearth.played[-1].seconds
     hearth.feed(concat([silence(0.5), speak("hey hearth", "en-us+f3", tmp_path / "p.wav")]))
@@ -82,7 +88,7 @@ def test_no_wake_while_hearth_speaks(default_library: ScriptLibrary, tmp_path: P
 @pytest.mark.slow
 def test_the_phrase_must_open_what_is_said(default_library: ScriptLibrary, tmp_path: Path) -> None:
     """After the first seconds of a long sentence the model no longer listens (SCREEN_S)."""
-    hearth = rig(default_library)
+    hearth = rig(default_library, Settings(wake_model=True))
     said = "come on, we're going to be late for school again, where are your shoes, hey hearth"
     audio = speak(said, "en-us", tmp_path / "s.wav")
     assert audio.seconds > 6.0

@@ -328,10 +328,12 @@ def test_domain_model_learns_the_wake_phrase_in_front_of_sentences(
 ) -> None:
     """Without "hey hearth i ..." in the model, the decoder heard "because i ..." or
     "i honestly ..." for the wake words; with it, the loop wakes on the words alone."""
-    sentences = training_sentences(default_library.brain.scripts, ("hey hearth",))
-    plain = [s for s in sentences if not s.startswith("hey hearth")]
-    woken = [s for s in sentences if s.startswith("hey hearth ")]
-    assert len(woken) == (len(plain) + 1) // 2
+    scripts = default_library.brain.scripts
+    sentences = training_sentences(scripts, ("hey hearth",))
+    said = sum(len(expanded) for expanded in scripts.expansions.values())
+    # the phrase alone, every sentence of the scripts, and every other one woken
+    assert len(sentences) == 1 + said + (said + 1) // 2
+    assert sentences[2] == f"hey hearth {sentences[1]}"
     understander = Understander(PocketSphinxRecognizer(), default_library, ("hey hearth",))
     for voice in ("en-us", "en-us+f3"):
         heard = understander.transcribe(

@@ -66,6 +66,11 @@ class Settings:
     """Also spot the wake phrase with the recogniser's keyword search (PocketSphinx). Off:
     it found more wake phrases in noise but woke on kitchen chatter many times an hour
     (`make bench`); the words the domain model hears decide alone."""
+    wake_model: bool = False
+    """Hear "hey hearth" with the trained wake model (issue 18) instead of in the words the
+    domain model hears. Off by default: it misses fewer wakes in noise, but wakes falsely
+    more often, costs more CPU, and the utterance after its wake was misheard where the
+    words path heard it right ("hey hearth i am so tired")."""
     trailing_silence_s: float = 0.4
     """How long a pause ends what the parent is saying."""
     echo_cancellation: bool = True

@@ -50,6 +50,8 @@ class LoopOptions:
     """Silence that ends an utterance."""
     spot_wake: bool = False
     """Also spot the wake phrase with the recogniser's keyword search."""
+    wake_model: bool = False
+    """Hear "hey hearth" with the trained wake model (see ``Settings.wake_model``)."""
     answer_window_s: float = Settings.answer_timeout_s
     """How long after a question (or the wake phrase alone) Hearth listens without it."""
 
@@ -61,15 +63,16 @@ class LoopOptions:
             sensitivity=settings.sensitivity,
             trailing_silence_s=settings.trailing_silence_s,
             spot_wake=settings.wake_spotting,
+            wake_model=settings.wake_model,
             # The dialogue waits this long for an answer; so does the wake gate.
             answer_window_s=settings.answer_timeout_s,
         )
 
 
 def _wake_model(options: LoopOptions) -> WakeDetector | None:
-    """The trained model for "hey hearth"; None for a phrase of the user's own (found by its
-    words) or when keyword spotting was asked for."""
-    if options.spot_wake:
+    """The trained model for "hey hearth" when asked for; None for a phrase of the user's
+    own (found by its words) or when keyword spotting was asked for."""
+    if options.spot_wake or not options.wake_model:
         return None
     try:
         return for_phrase(options.wake, options.sensitivity)

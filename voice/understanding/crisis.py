@@ -245,8 +245,8 @@ class CrisisDetector:
         starts = set(_word_starts(words))
         for _joined, _score, at in found:
             term, joined = terms[at]
-            place = fuzz.partial_ratio_alignment(joined, squashed).dest_start
-            if place in starts:
+            place = fuzz.partial_ratio_alignment(joined, squashed)
+            if place is not None and place.dest_start in starts:
                 return term
         return None
 

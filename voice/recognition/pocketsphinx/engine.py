@@ -22,7 +22,7 @@ class PocketSphinxRecognizer(Recognizer):
     """PocketSphinx 5 with a domain language model, the stock one as fallback, a crisis
     re-read and keyword spotting."""
 
-    features = frozenset(Feature)
+    features = frozenset({Feature.OPEN_VOCABULARY, Feature.CRISIS_REREAD, Feature.WAKE_SPOTTING})
 
     def __init__(self, sentences: Sequence[str] = ()) -> None:
         """``sentences``: what parents say (expanded scripts); more can be set later."""
