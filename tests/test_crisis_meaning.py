@@ -119,26 +119,23 @@ def test_idioms_are_not_crisis(default_library: ScriptLibrary, sentence: str) ->
     assert default_library.brain.matcher.match(sentence).intent != CRISIS_INTENT
 
 
-def test_dev_crisis_phrasings_and_near_misses(default_library: ScriptLibrary) -> None:
-    """Dev set C: every crisis phrasing found; at most 2.5% of its near misses taken."""
-    data = yaml.safe_load(DEV.read_text(encoding="utf-8"))
+@pytest.mark.parametrize(
+    ("path", "recall", "taken_at_most"),
+    # Dev set C: every crisis phrasing found, at most 2.5% of its near misses taken. Dev set D
+    # (written without seeing the repo): a floor under what was reached on it, so that a change
+    # that loses recall or takes more near misses is seen (before the work: 68.5%, 9%).
+    [(DEV, 1.0, 0.025), (DEV_D, 0.93, 0.05)],
+    ids=["dev C", "dev D"],
+)
+def test_dev_crisis_phrasings_and_near_misses(
+    default_library: ScriptLibrary, path: Path, recall: float, taken_at_most: float
+) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     match = default_library.brain.matcher.match
     missed = [s for s in data["crisis"] if match(s).intent != CRISIS_INTENT]
     taken = [s for s in data["near_misses"] if match(s).intent == CRISIS_INTENT]
-    assert not missed
-    assert len(taken) <= 0.025 * len(data["near_misses"]), taken
-
-
-def test_dev_d_crisis_phrasings_and_near_misses(default_library: ScriptLibrary) -> None:
-    """Dev set D (written without seeing the repo): a floor under what was reached on it, so
-    that a change that loses crisis recall or takes more near misses is seen. Before the
-    work on it: 68.5% recall, 9% of near misses taken."""
-    data = yaml.safe_load(DEV_D.read_text(encoding="utf-8"))
-    match = default_library.brain.matcher.match
-    found = sum(match(s).intent == CRISIS_INTENT for s in data["crisis"]) / len(data["crisis"])
-    taken = [s for s in data["near_misses"] if match(s).intent == CRISIS_INTENT]
-    assert found >= 0.93
-    assert len(taken) <= 0.05 * len(data["near_misses"]), taken
+    assert 1 - len(missed) / len(data["crisis"]) >= recall, missed
+    assert len(taken) <= taken_at_most * len(data["near_misses"]), taken
 
 
 def test_concepts_are_matched_but_left_out_of_the_recognisers_crisis_model(
