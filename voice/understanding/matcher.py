@@ -95,7 +95,6 @@ class Matcher:
         self._slots = SlotFinder(scripts.lists)
         self._crisis = CrisisDetector((*scripts.crisis_terms, *scripts.crisis_concepts))
         self._serious = PriorityTerms(scripts.priority_terms)
-        self._serious_intents = frozenset(scripts.priority_terms)
         self._phrases: list[str] = []
         self._intents: list[str] = []
         self._takes = slots_taken(scripts)
@@ -261,7 +260,7 @@ class Matcher:
         if best.confidence >= threshold and not tie:
             return MatchResult(text, best, ranked)
         if (
-            best.intent in self._serious_intents
+            best.intent in self._serious.intents
             and best.confidence >= threshold - SERIOUS_ALLOWANCE
         ):
             return MatchResult(text, best, ranked)

@@ -25,6 +25,8 @@ class PriorityTerms:
                 if text.split():
                     self._intent.setdefault(" ".join(text.split()), intent)
         self._longest = max((len(t.split()) for t in self._intent), default=0)
+        self.intents = frozenset(self._intent.values())
+        """The intents that have priority terms (the serious disclosures)."""
 
     def find(self, *readings: str) -> tuple[str, str] | None:
         """(intent, term) for the first reading holding a term, or None.
